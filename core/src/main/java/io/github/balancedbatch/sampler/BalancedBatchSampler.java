@@ -1,0 +1,220 @@
+package io.github.balancedbatch.sampler;
+
+import java.util.SplittableRandom;
+
+/**
+ * Class-balanced batches of exactly P classes x K samples per class, as row indices.
+ *
+ * <pre>{@code
+ * BalancedBatchSampler sampler = BalancedBatchSampler.builder(ClassIndex.of(labels))
+ *         .classesPerBatch(75).samplesPerClass(10).seed(42).build();
+ * BatchCursor cursor = sampler.cursor(0, 0);     // epoch 0, batch 0
+ * int[] batch = new int[sampler.batchSize()];    // reused for every batch
+ * for (int b = 0; b < sampler.batchesPerEpoch(); b++) {
+ *     cursor.next(batch);                        // fills P*K row indices, allocates nothing
+ * }
+ * }</pre>
+ *
+ * <p>Every batch holds P distinct classes and K rows of each; inside a class, rows are drawn without
+ * replacement from a pool that carries over from batch to batch until the class is exhausted, and
+ * classes are dealt so that within an epoch their appearance counts differ by at most one. Epoch
+ * {@code e} is a pure function of (labels, parameters, seed, e). See the package documentation for
+ * the full contract.
+ *
+ * <p>Immutable and thread-safe: any number of threads may each open their own {@link BatchCursor}.
+ */
+public final class BalancedBatchSampler {
+    private final ClassIndex index;
+    private final int classesPerBatch;
+    private final int samplesPerClass;
+    private final int batchesPerEpoch;
+    private final long seed;
+    private final boolean shuffle;
+    private final boolean mix;
+    private final int rank;
+    private final int worldSize;
+
+    private BalancedBatchSampler(Builder b) {
+        this.index = b.index;
+        this.classesPerBatch = b.classesPerBatch;
+        this.samplesPerClass = b.samplesPerClass;
+        this.seed = b.seed != null ? b.seed : new SplittableRandom().nextLong();
+        this.shuffle = b.shuffle;
+        this.mix = b.mix;
+        this.rank = b.rank;
+        this.worldSize = b.worldSize;
+        long globalBatch = (long) classesPerBatch * worldSize * samplesPerClass;
+        this.batchesPerEpoch = b.batchesPerEpoch > 0
+                ? b.batchesPerEpoch
+                : (int) Math.min(Integer.MAX_VALUE, (index.sampleCount() + globalBatch - 1) / globalBatch);
+    }
+
+    /** Starts a builder over grouped labels; see {@link ClassIndex#of} and {@link ClassIndex#ofColumns}. */
+    public static Builder builder(ClassIndex index) {
+        return new Builder(index);
+    }
+
+    /**
+     * Opens a cursor positioned at batch {@code batch} of epoch {@code epoch}: its first
+     * {@link BatchCursor#next} returns that batch, exactly as an uninterrupted run would. Resuming
+     * replays at most the first {@code batch} batches of {@code epoch}, never earlier epochs.
+     * Allocates the cursor's working memory: 4 bytes per sample plus a few ints per class.
+     */
+    public BatchCursor cursor(int epoch, int batch) {
+        BatchCursor c = new BatchCursor(this);
+        c.seek(epoch, batch);
+        return c;
+    }
+
+    /** P*K: the number of row indices in each batch (of this rank). */
+    public int batchSize() {
+        return classesPerBatch * samplesPerClass;
+    }
+
+    /** P: distinct classes in each batch (of this rank). */
+    public int classesPerBatch() {
+        return classesPerBatch;
+    }
+
+    /** K: samples of each class in a batch. */
+    public int samplesPerClass() {
+        return samplesPerClass;
+    }
+
+    /** Batches per epoch: the value set, or ceil(N / (P * worldSize * K)). */
+    public int batchesPerEpoch() {
+        return batchesPerEpoch;
+    }
+
+    /** The seed: the one set, or the one chosen at random when none was set (so a run can be replayed). */
+    public long seed() {
+        return seed;
+    }
+
+    /** Whether classes and samples are shuffled (otherwise round-robin and data-set order). */
+    public boolean shuffle() {
+        return shuffle;
+    }
+
+    /** Whether each batch's P*K entries are mixed into random order instead of grouped by class. */
+    public boolean mix() {
+        return mix;
+    }
+
+    /** This process's rank among {@link #worldSize()} data-parallel shards. */
+    public int rank() {
+        return rank;
+    }
+
+    /** Number of data-parallel shards; each step's global batch has P * worldSize classes. */
+    public int worldSize() {
+        return worldSize;
+    }
+
+    /** The grouped labels. */
+    public ClassIndex classes() {
+        return index;
+    }
+
+    /** Configures a {@link BalancedBatchSampler}; validates everything in {@link #build()}. Not thread-safe. */
+    public static final class Builder {
+        private final ClassIndex index;
+        private int classesPerBatch = -1;
+        private int samplesPerClass = -1;
+        private int batchesPerEpoch;
+        private Long seed;
+        private boolean shuffle = true;
+        private boolean mix;
+        private int rank;
+        private int worldSize = 1;
+
+        private Builder(ClassIndex index) {
+            this.index = java.util.Objects.requireNonNull(index, "index");
+        }
+
+        /** P, the number of distinct classes per batch (required). */
+        public Builder classesPerBatch(int p) {
+            this.classesPerBatch = p;
+            return this;
+        }
+
+        /** K, the number of samples per class per batch (required). */
+        public Builder samplesPerClass(int k) {
+            this.samplesPerClass = k;
+            return this;
+        }
+
+        /** Batches per epoch; default ceil(N / (P * worldSize * K)). */
+        public Builder batchesPerEpoch(int batches) {
+            if (batches < 1) {
+                throw new IllegalArgumentException("batchesPerEpoch must be at least 1, got " + batches);
+            }
+            this.batchesPerEpoch = batches;
+            return this;
+        }
+
+        /** The seed; without one, a random seed is chosen and reported by {@link #seed()}. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Shuffle classes and samples (default true); false takes both in order, round-robin. */
+        public Builder shuffle(boolean shuffle) {
+            this.shuffle = shuffle;
+            return this;
+        }
+
+        /** Mix each batch's entries into random order (default false: K consecutive rows per class). */
+        public Builder mix(boolean mix) {
+            this.mix = mix;
+            return this;
+        }
+
+        /** Data-parallel shard: this process is {@code rank} of {@code worldSize} (default 0 of 1). */
+        public Builder shard(int rank, int worldSize) {
+            this.rank = rank;
+            this.worldSize = worldSize;
+            return this;
+        }
+
+        /**
+         * Builds the sampler.
+         *
+         * @throws IllegalArgumentException naming the parameter when a value is out of range or
+         *     P * worldSize exceeds the number of non-empty classes
+         */
+        public BalancedBatchSampler build() {
+            if (classesPerBatch < 1) {
+                throw new IllegalArgumentException(classesPerBatch == -1
+                        ? "classesPerBatch is required"
+                        : "classesPerBatch must be at least 1, got " + classesPerBatch);
+            }
+            if (samplesPerClass < 1) {
+                throw new IllegalArgumentException(samplesPerClass == -1
+                        ? "samplesPerClass is required"
+                        : "samplesPerClass must be at least 1, got " + samplesPerClass);
+            }
+            if (worldSize < 1) {
+                throw new IllegalArgumentException("worldSize must be at least 1, got " + worldSize);
+            }
+            if (rank < 0 || rank >= worldSize) {
+                throw new IllegalArgumentException("rank must be in [0, " + worldSize + "), got " + rank);
+            }
+            long globalClasses = (long) classesPerBatch * worldSize;
+            int available = index.activeClassCount();
+            if (globalClasses > available) {
+                throw new IllegalArgumentException(worldSize == 1
+                        ? "classesPerBatch=" + classesPerBatch + " exceeds the " + available
+                                + " classes in the labels"
+                        : "classesPerBatch=" + classesPerBatch + " x worldSize=" + worldSize + " = "
+                                + globalClasses + " exceeds the " + available + " classes in the labels");
+            }
+            if (globalClasses * samplesPerClass > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("classesPerBatch x worldSize x samplesPerClass = "
+                        + globalClasses * samplesPerClass + " is too large for one batch");
+            }
+            return new BalancedBatchSampler(this);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.github.balancedbatch.sampler;
+
+import java.nio.IntBuffer;
+
+/**
+ * An endless stream of batches (epochs 0, 1, 2, ... chained) from one {@link BalancedBatchSampler}:
+ * each {@link #next(int[])} writes one batch into the caller's array and moves on.
+ *
+ * <p>A batch costs O(P * K * worldSize) work, whatever the number of samples or classes, and
+ * allocates nothing; starting an epoch allocates one or two small random generators. The cursor
+ * owns 4 bytes per sample of working memory (a lazily shuffled copy of the grouped rows) plus a few
+ * ints per class.
+ *
+ * <p>Not thread-safe: use one cursor per thread. Cursors of the same sampler are independent.
+ */
+public final class BatchCursor {
+    private static final int SAMPLE_STREAM = 0;
+    private static final int LAYOUT_STREAM = 1;
+
+    private final BalancedBatchSampler sampler;
+    private final int classesPerBatch;
+    private final int samplesPerClass;
+    private final int batchSize;
+    private final int batchesPerEpoch;
+    private final int rank;
+    private final int worldSize;
+    private final boolean shuffle;
+    private final boolean mix;
+    private final Pools samples;
+    private final Pools deck;
+    private final int[] chosen;
+    private final int[] discard;
+    private final int[] scratch;
+
+    private BoundedRandom random;
+    private BoundedRandom layout;
+    private int epoch;
+    private int batch;
+
+    BatchCursor(BalancedBatchSampler sampler) {
+        this.sampler = sampler;
+        this.classesPerBatch = sampler.classesPerBatch();
+        this.samplesPerClass = sampler.samplesPerClass();
+        this.batchSize = sampler.batchSize();
+        this.batchesPerEpoch = sampler.batchesPerEpoch();
+        this.rank = sampler.rank();
+        this.worldSize = sampler.worldSize();
+        this.shuffle = sampler.shuffle();
+        this.mix = sampler.mix();
+        ClassIndex index = sampler.classes();
+        this.samples = new Pools(index.rows(), index.offsets());
+        int[] active = index.activeClasses();
+        this.deck = new Pools(active, new int[] {0, active.length});
+        this.chosen = new int[classesPerBatch * worldSize];
+        this.discard = new int[samplesPerClass];
+        this.scratch = new int[batchSize];
+    }
+
+    /** The sampler this cursor draws from. */
+    public BalancedBatchSampler sampler() {
+        return sampler;
+    }
+
+    /** Epoch of the batch that the next call to {@code next} returns. */
+    public int epoch() {
+        return batch == batchesPerEpoch ? epoch + 1 : epoch;
+    }
+
+    /** Index within its epoch of the batch that the next call to {@code next} returns. */
+    public int batch() {
+        return batch == batchesPerEpoch ? 0 : batch;
+    }
+
+    /**
+     * Moves to batch {@code batch} of epoch {@code epoch}, replaying at most {@code batch} batches of
+     * that epoch (never earlier epochs).
+     *
+     * @throws IllegalArgumentException if {@code epoch} is negative or {@code batch} is outside
+     *     {@code [0, batchesPerEpoch)}
+     */
+    public void seek(int epoch, int batch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch must be at least 0, got " + epoch);
+        }
+        if (batch < 0 || batch >= batchesPerEpoch) {
+            throw new IllegalArgumentException("batch must be in [0, " + batchesPerEpoch + ") for an epoch of "
+                    + batchesPerEpoch + " batches, got " + batch);
+        }
+        startEpoch(epoch);
+        for (int b = 0; b < batch; b++) {
+            generate(scratch, 0, null, 0);
+        }
+        this.batch = batch;
+    }
+
+    /**
+     * Writes the next batch's P*K row indices into {@code dst[0 .. batchSize)}.
+     *
+     * @throws IndexOutOfBoundsException if {@code dst} is shorter than the batch size
+     */
+    public void next(int[] dst) {
+        next(dst, 0, null, 0);
+    }
+
+    /**
+     * Writes the next batch's row indices into {@code rows[0 ..]} and the class ordinal of each entry
+     * (see {@link ClassIndex#label}) into {@code classes[0 ..]}.
+     */
+    public void next(int[] rows, int[] classes) {
+        next(rows, 0, classes, 0);
+    }
+
+    /**
+     * Writes the next batch's row indices into {@code rows[rowsOffset ..]} and, unless
+     * {@code classes} is null, each entry's class ordinal into {@code classes[classesOffset ..]}.
+     */
+    public void next(int[] rows, int rowsOffset, int[] classes, int classesOffset) {
+        java.util.Objects.checkFromIndexSize(rowsOffset, batchSize, rows.length);
+        if (classes != null) {
+            java.util.Objects.checkFromIndexSize(classesOffset, batchSize, classes.length);
+        }
+        if (batch == batchesPerEpoch) {
+            startEpoch(epoch + 1);
+        }
+        generate(rows, rowsOffset, classes, classesOffset);
+        batch++;
+    }
+
+    /**
+     * Writes the next batch's row indices at {@code dst}'s position and advances the position by
+     * the batch size. Allocates nothing.
+     *
+     * @throws java.nio.BufferOverflowException if fewer than batchSize ints remain
+     */
+    public void next(IntBuffer dst) {
+        if (dst.remaining() < batchSize) {
+            throw new java.nio.BufferOverflowException();
+        }
+        next(scratch, 0, null, 0);
+        dst.put(scratch, 0, batchSize);
+    }
+
+    private void startEpoch(int e) {
+        long seed = sampler.seed();
+        epoch = e;
+        batch = 0;
+        random = shuffle ? new BoundedRandom(BoundedRandom.derive(seed, SAMPLE_STREAM, e)) : null;
+        layout = mix ? new BoundedRandom(BoundedRandom.derive(seed, LAYOUT_STREAM + rank, e)) : null;
+        samples.restart();
+        deck.restart();
+    }
+
+    /**
+     * One step: deals P * worldSize classes, draws K rows of each (every rank draws every class so
+     * that all ranks keep the same pools), keeps this rank's P classes, then mixes if asked.
+     */
+    private void generate(int[] rows, int off, int[] classes, int classesOff) {
+        final int p = classesPerBatch;
+        final int k = samplesPerClass;
+        final BoundedRandom rng = random;
+        deck.draw(0, p * worldSize, rng, chosen, 0);
+        for (int g = 0; g < worldSize; g++) {
+            boolean mine = g == rank;
+            for (int i = 0; i < p; i++) {
+                int c = chosen[g * p + i];
+                if (mine) {
+                    samples.draw(c, k, rng, rows, off + i * k);
+                } else {
+                    samples.draw(c, k, rng, discard, 0);
+                }
+            }
+        }
+        if (classes != null) {
+            for (int i = 0; i < p; i++) {
+                java.util.Arrays.fill(classes, classesOff + i * k, classesOff + (i + 1) * k, chosen[rank * p + i]);
+            }
+        }
+        if (mix) {
+            mix(rows, off, classes, classesOff);
+        }
+    }
+
+    private void mix(int[] rows, int off, int[] classes, int classesOff) {
+        final BoundedRandom rng = layout;
+        for (int i = batchSize - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = rows[off + i];
+            rows[off + i] = rows[off + j];
+            rows[off + j] = t;
+            if (classes != null) {
+                t = classes[classesOff + i];
+                classes[classesOff + i] = classes[classesOff + j];
+                classes[classesOff + j] = t;
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.github.balancedbatch.sampler;
+
+import it.unimi.dsi.fastutil.ints.IntArrays;
+import java.util.Arrays;
+
+/**
+ * The rows of a labelled data set grouped by class: built once, immutable afterwards.
+ *
+ * <p>Classes are numbered by <em>ordinal</em> {@code 0 .. classCount() - 1} in ascending order of
+ * label value (for one-hot input: by column). Internally one {@code int} array holds every row index
+ * grouped by class, in data-set order inside a class, plus one offset per class: 4 bytes per sample
+ * and a few ints per class.
+ *
+ * <p>Thread-safe (immutable). Building sorts a copy of the labels: O(N) time with a radix sort and
+ * about 8 bytes per sample of temporary memory.
+ */
+public final class ClassIndex {
+    private final int[] rows;
+    private final int[] offsets;
+    private final int[] labels;
+    private final int[] active;
+
+    private ClassIndex(int[] rows, int[] offsets, int[] labels) {
+        this.rows = rows;
+        this.offsets = offsets;
+        this.labels = labels;
+        int count = 0;
+        for (int c = 0; c < labels.length; c++) {
+            if (offsets[c + 1] > offsets[c]) {
+                count++;
+            }
+        }
+        int[] a = new int[count];
+        for (int c = 0, i = 0; c < labels.length; c++) {
+            if (offsets[c + 1] > offsets[c]) {
+                a[i++] = c;
+            }
+        }
+        this.active = a;
+    }
+
+    /**
+     * Groups rows by label value: row {@code i} has label {@code labels[i]}. Any {@code int} values
+     * are allowed; each distinct value is one class. The array is not retained.
+     *
+     * @throws IllegalArgumentException if {@code labels} is empty
+     */
+    public static ClassIndex of(int[] labels) {
+        if (labels.length == 0) {
+            throw new IllegalArgumentException("labels are empty: at least one sample is needed");
+        }
+        int[] keys = labels.clone();
+        int[] rows = identity(labels.length);
+        IntArrays.radixSort(keys, rows);
+        int distinct = 1;
+        for (int i = 1; i < keys.length; i++) {
+            if (keys[i] != keys[i - 1]) {
+                distinct++;
+            }
+        }
+        int[] values = new int[distinct];
+        int[] offsets = new int[distinct + 1];
+        values[0] = keys[0];
+        for (int i = 1, c = 0; i < keys.length; i++) {
+            if (keys[i] != keys[i - 1]) {
+                c++;
+                values[c] = keys[i];
+                offsets[c] = i;
+            }
+        }
+        offsets[distinct] = keys.length;
+        return new ClassIndex(rows, offsets, values);
+    }
+
+    /**
+     * Groups rows by one-hot column: row {@code i} belongs to class {@code columns[i]}, a column of a
+     * binary class matrix {@code width} columns wide. Columns without rows are empty classes: they
+     * keep their ordinal (and their place in categorical output) but are never chosen.
+     *
+     * @throws IllegalArgumentException if {@code columns} is empty or a column is outside
+     *     {@code [0, width)}
+     */
+    public static ClassIndex ofColumns(int[] columns, int width) {
+        if (columns.length == 0) {
+            throw new IllegalArgumentException("labels are empty: at least one sample is needed");
+        }
+        if (width < 1) {
+            throw new IllegalArgumentException("one-hot width must be positive, got " + width);
+        }
+        int[] offsets = new int[width + 1];
+        for (int i = 0; i < columns.length; i++) {
+            int c = columns[i];
+            if (c < 0 || c >= width) {
+                throw new IllegalArgumentException(
+                        "row " + i + ": column " + c + " is outside the one-hot width " + width);
+            }
+            offsets[c + 1]++;
+        }
+        for (int c = 0; c < width; c++) {
+            offsets[c + 1] += offsets[c];
+        }
+        int[] next = Arrays.copyOf(offsets, width);
+        int[] rows = new int[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            rows[next[columns[i]]++] = i;
+        }
+        return new ClassIndex(rows, offsets, identity(width));
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    /** Number of samples (rows). */
+    public int sampleCount() {
+        return rows.length;
+    }
+
+    /** Number of classes, counting empty one-hot columns. */
+    public int classCount() {
+        return labels.length;
+    }
+
+    /** Number of classes with at least one sample: the classes a batch can draw from. */
+    public int activeClassCount() {
+        return active.length;
+    }
+
+    /** Label value of class {@code ordinal} (for one-hot input, its column). */
+    public int label(int ordinal) {
+        return labels[ordinal];
+    }
+
+    /** Number of samples of class {@code ordinal}. */
+    public int size(int ordinal) {
+        return offsets[ordinal + 1] - offsets[ordinal];
+    }
+
+    /** Ordinal of the class with label value {@code label}, or -1 if no sample has it. */
+    public int ordinalOf(int label) {
+        int c = Arrays.binarySearch(labels, label);
+        return c >= 0 ? c : -1;
+    }
+
+    /** Row index {@code i} ({@code 0 <= i < size(ordinal)}) of class {@code ordinal}, in data-set order. */
+    public int row(int ordinal, int i) {
+        return rows[offsets[ordinal] + java.util.Objects.checkIndex(i, size(ordinal))];
+    }
+
+    /** Heap bytes held by this index's arrays (headers excluded). */
+    public long heapBytes() {
+        return 4L * (rows.length + offsets.length + labels.length + active.length);
+    }
+
+    int[] rows() {
+        return rows;
+    }
+
+    int[] offsets() {
+        return offsets;
+    }
+
+    int[] activeClasses() {
+        return active;
+    }
+}
