@@ -1,0 +1,47 @@
+package io.github.balancedbatch.cli;
+
+import io.github.balancedbatch.sampler.ClassIndex;
+import java.util.Arrays;
+import java.util.Locale;
+
+/** Class-size summary of a label set: what {@code inspect} and the demo print. */
+final class ClassStats {
+    final int samples;
+    final int classes;
+    final int nonEmpty;
+    final int min;
+    final double median;
+    final int max;
+
+    ClassStats(ClassIndex index) {
+        int[] sizes = new int[index.activeClassCount()];
+        for (int c = 0, i = 0; c < index.classCount(); c++) {
+            if (index.size(c) > 0) {
+                sizes[i++] = index.size(c);
+            }
+        }
+        Arrays.sort(sizes);
+        this.samples = index.sampleCount();
+        this.classes = index.classCount();
+        this.nonEmpty = sizes.length;
+        this.min = sizes[0];
+        this.max = sizes[sizes.length - 1];
+        int m = sizes.length / 2;
+        this.median = sizes.length % 2 == 1 ? sizes[m] : (sizes[m - 1] + sizes[m]) / 2.0;
+    }
+
+    /** max / min over non-empty classes. */
+    double imbalance() {
+        return max / (double) min;
+    }
+
+    static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15
+                ? count((long) v)
+                : String.format(Locale.ROOT, "%,.1f", v);
+    }
+}

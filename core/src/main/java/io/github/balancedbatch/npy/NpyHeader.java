@@ -1,0 +1,459 @@
+package io.github.balancedbatch.npy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * The validated header of a {@code .npy} file: element type, shape and where the data lies.
+ *
+ * <p>Instances are immutable and thread-safe; {@link #shape()} returns a copy. An instance only
+ * exists for a file whose length was, when read, exactly {@code dataOffset() + dataBytes()}.
+ */
+public final class NpyHeader {
+    /** Headers longer than this are refused before they are read (numpy itself stops at 10000). */
+    static final int MAX_HEADER_BYTES = 1 << 20;
+
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
+    private final NpyType type;
+    private final long[] shape;
+    private final long elementCount;
+    private final long dataOffset;
+    private final long dataBytes;
+    private final int majorVersion;
+
+    private NpyHeader(NpyType type, long[] shape, long elementCount, long dataOffset,
+            long dataBytes, int majorVersion) {
+        this.type = type;
+        this.shape = shape;
+        this.elementCount = elementCount;
+        this.dataOffset = dataOffset;
+        this.dataBytes = dataBytes;
+        this.majorVersion = majorVersion;
+    }
+
+    /** Element type of the array. */
+    public NpyType type() {
+        return type;
+    }
+
+    /** The shape, outermost dimension first; a new copy on every call. */
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    /** Number of dimensions: 0 for a scalar. */
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Product of the dimensions (1 for a scalar). */
+    public long elementCount() {
+        return elementCount;
+    }
+
+    /** Byte offset in the file where the data starts. */
+    public long dataOffset() {
+        return dataOffset;
+    }
+
+    /** Length of the data in bytes: {@code elementCount() * type().size()}. */
+    public long dataBytes() {
+        return dataBytes;
+    }
+
+    /** Format major version: 1, 2 or 3. */
+    public int majorVersion() {
+        return majorVersion;
+    }
+
+    /** Dimension {@code i} without copying the shape. */
+    long dim(int i) {
+        return shape[i];
+    }
+
+    @Override
+    public String toString() {
+        return "NpyHeader[v" + majorVersion + ".0 " + type.descr() + " " + shapeString(shape)
+                + ", data at " + dataOffset + ", " + dataBytes + " bytes]";
+    }
+
+    /**
+     * Reads and validates the header of {@code file}, including that the file length equals
+     * {@code dataOffset() + dataBytes()}. Allocates only the header (at most 1 MiB, and never more
+     * than the file holds); the data is not read.
+     *
+     * @throws NpyException if the file is not a supported, consistent {@code .npy} file
+     * @throws IOException if the file cannot be read
+     */
+    public static NpyHeader read(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(file, ch);
+        }
+    }
+
+    /** Reads the header from an open channel (absolute reads; the channel position is unused). */
+    static NpyHeader read(Path file, FileChannel ch) throws IOException {
+        long fileSize = ch.size();
+        if (fileSize < 10) {
+            throw new NpyException(file, "truncated: file is " + fileSize
+                    + " bytes, too short for the 10-byte .npy preamble");
+        }
+        ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        pre.limit((int) Math.min(12, fileSize));
+        readFully(file, ch, pre, 0);
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (pre.get(i) != MAGIC[i]) {
+                throw new NpyException(file, "not a .npy file: bad magic string (expected \\x93NUMPY)");
+            }
+        }
+        int major = pre.get(6) & 0xff;
+        int minor = pre.get(7) & 0xff;
+        if ((major != 1 && major != 2 && major != 3) || minor != 0) {
+            throw new NpyException(file, "unsupported .npy format version " + major + "." + minor
+                    + " (supported: 1.0, 2.0, 3.0)");
+        }
+        long headerLength;
+        int prefix;
+        if (major == 1) {
+            headerLength = pre.getShort(8) & 0xffffL;
+            prefix = 10;
+        } else {
+            if (fileSize < 12) {
+                throw new NpyException(file, "truncated: file is " + fileSize
+                        + " bytes, too short for the 12-byte version " + major + ".0 preamble");
+            }
+            headerLength = pre.getInt(8) & 0xffffffffL;
+            prefix = 12;
+        }
+        if (headerLength > fileSize - prefix) {
+            throw new NpyException(file, "truncated: header length " + headerLength
+                    + " goes beyond the end of the file (" + fileSize + " bytes)");
+        }
+        if (headerLength > MAX_HEADER_BYTES) {
+            throw new NpyException(file, "header length " + headerLength + " exceeds the limit of "
+                    + MAX_HEADER_BYTES + " bytes");
+        }
+        ByteBuffer raw = ByteBuffer.allocate((int) headerLength);
+        readFully(file, ch, raw, prefix);
+        raw.flip();
+        String text;
+        if (major == 3) {
+            try {
+                text = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(raw).toString();
+            } catch (CharacterCodingException e) {
+                throw new NpyException(file, "version 3.0 header is not valid UTF-8");
+            }
+        } else {
+            CharBuffer chars = StandardCharsets.ISO_8859_1.decode(raw);
+            text = chars.toString();
+        }
+        Dict d = new HeaderParser(file, text).parse();
+
+        NpyType type = NpyType.parse(file, d.descr);
+        if (d.fortranOrder) {
+            throw new NpyException(file, "Fortran-ordered arrays are not supported");
+        }
+        long count = 1;
+        long bytes;
+        try {
+            for (long dim : d.shape) {
+                count = Math.multiplyExact(count, dim);
+            }
+        } catch (ArithmeticException e) {
+            throw new NpyException(file, "shape " + shapeString(d.shape)
+                    + " has more elements than fit in a long");
+        }
+        long dataOffset = prefix + headerLength;
+        long needed;
+        try {
+            bytes = Math.multiplyExact(count, type.size());
+            needed = Math.addExact(dataOffset, bytes);
+        } catch (ArithmeticException e) {
+            throw new NpyException(file, "shape " + shapeString(d.shape) + " of " + type.descr()
+                    + " needs more bytes than fit in a long");
+        }
+        if (fileSize < needed) {
+            throw new NpyException(file, "truncated: data is " + (fileSize - dataOffset)
+                    + " bytes, the header's shape " + shapeString(d.shape) + " of " + type.descr()
+                    + " needs " + bytes);
+        }
+        if (fileSize > needed) {
+            throw new NpyException(file, "file is " + fileSize + " bytes but header and data need "
+                    + needed + " (" + (fileSize - needed) + " extra bytes after the data of shape "
+                    + shapeString(d.shape) + " of " + type.descr() + ")");
+        }
+        return new NpyHeader(type, d.shape, count, dataOffset, bytes, major);
+    }
+
+    /** Fills {@code buf} from {@code position}; a premature end of file is a truncation. */
+    static void readFully(Path file, FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                throw new NpyException(file, "truncated: unexpected end of file at byte " + pos);
+            }
+            pos += n;
+        }
+    }
+
+    /** Python tuple syntax: {@code ()}, {@code (5,)}, {@code (2, 3)}. */
+    static String shapeString(long[] shape) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            if (i > 0) {
+                b.append(", ");
+            }
+            b.append(shape[i]);
+        }
+        if (shape.length == 1) {
+            b.append(',');
+        }
+        return b.append(')').toString();
+    }
+
+    /** The three header entries. */
+    private static final class Dict {
+        String descr;
+        Boolean fortranOrderSeen;
+        boolean fortranOrder;
+        long[] shape;
+    }
+
+    /**
+     * Recursive-descent parser for the tiny subset of Python literal syntax numpy writes:
+     * a dict with string keys, a string, a bool and a tuple of non-negative integers.
+     * Every step consumes input or fails, so it cannot loop forever.
+     */
+    private static final class HeaderParser {
+        private final Path file;
+        private final String s;
+        private int i;
+
+        HeaderParser(Path file, String s) {
+            this.file = file;
+            this.s = s;
+        }
+
+        Dict parse() throws NpyException {
+            Dict d = new Dict();
+            skipWs();
+            expect('{', "the header to start with '{'");
+            while (true) {
+                skipWs();
+                if (peek() == '}') {
+                    i++;
+                    break;
+                }
+                if (peek() != '\'' && peek() != '"') {
+                    throw fail("expected a quoted key or '}'");
+                }
+                String key = string();
+                skipWs();
+                expect(':', "':' after key '" + NpyType.clip(key) + "'");
+                skipWs();
+                switch (key) {
+                    case "descr":
+                        if (d.descr != null) {
+                            throw duplicate(key);
+                        }
+                        if (peek() == '[') {
+                            throw new NpyException(file, "structured dtypes (a list of fields in 'descr') are not supported");
+                        }
+                        if (peek() != '\'' && peek() != '"') {
+                            throw fail("expected a string as the value of 'descr'");
+                        }
+                        d.descr = string();
+                        break;
+                    case "fortran_order":
+                        if (d.fortranOrderSeen != null) {
+                            throw duplicate(key);
+                        }
+                        if (s.startsWith("True", i)) {
+                            d.fortranOrder = true;
+                            i += 4;
+                        } else if (s.startsWith("False", i)) {
+                            d.fortranOrder = false;
+                            i += 5;
+                        } else {
+                            throw fail("expected True or False as the value of 'fortran_order'");
+                        }
+                        d.fortranOrderSeen = Boolean.TRUE;
+                        break;
+                    case "shape":
+                        if (d.shape != null) {
+                            throw duplicate(key);
+                        }
+                        d.shape = tuple();
+                        break;
+                    default:
+                        throw new NpyException(file, "unknown header key '" + NpyType.clip(key)
+                                + "' (expected 'descr', 'fortran_order', 'shape')");
+                }
+                skipWs();
+                if (peek() == ',') {
+                    i++;
+                } else if (peek() != '}') {
+                    throw fail("expected ',' or '}' after the value of '" + key + "'");
+                }
+            }
+            skipWs();
+            if (i < s.length()) {
+                throw fail("unexpected text after the closing '}'");
+            }
+            if (d.descr == null) {
+                throw missing("descr");
+            }
+            if (d.fortranOrderSeen == null) {
+                throw missing("fortran_order");
+            }
+            if (d.shape == null) {
+                throw missing("shape");
+            }
+            return d;
+        }
+
+        private long[] tuple() throws NpyException {
+            int start = i;
+            expect('(', "a tuple '(' as the value of 'shape'");
+            long[] dims = new long[4];
+            int n = 0;
+            boolean sawComma = false;
+            while (true) {
+                skipWs();
+                if (peek() == ')') {
+                    i++;
+                    break;
+                }
+                if (n > 0 && !sawComma) {
+                    throw fail("expected ',' or ')' in the shape");
+                }
+                long dim = dimension();
+                if (n == dims.length) {
+                    dims = Arrays.copyOf(dims, n * 2);
+                }
+                dims[n++] = dim;
+                skipWs();
+                sawComma = peek() == ',';
+                if (sawComma) {
+                    i++;
+                }
+            }
+            if (n == 1 && !sawComma) {
+                throw new NpyException(file, "shape " + NpyType.clip(s.substring(start, i))
+                        + " is not a tuple (a one-element tuple needs a trailing comma)");
+            }
+            return Arrays.copyOf(dims, n);
+        }
+
+        private long dimension() throws NpyException {
+            int start = i;
+            while (i < s.length() && "+-.0123456789_xXabcdefABCDEFeEjLl".indexOf(s.charAt(i)) >= 0) {
+                i++;
+            }
+            String tok = s.substring(start, i);
+            if (tok.isEmpty()) {
+                throw fail("expected a dimension in the shape");
+            }
+            String digits = tok;
+            if (digits.endsWith("L") || digits.endsWith("l")) {
+                digits = digits.substring(0, digits.length() - 1); // Python 2 long suffix
+            }
+            if (digits.length() > 1 && digits.charAt(0) == '-'
+                    && digits.chars().skip(1).allMatch(c -> c >= '0' && c <= '9')) {
+                throw new NpyException(file, "negative dimension " + NpyType.clip(tok) + " in shape");
+            }
+            if (digits.isEmpty()) {
+                throw badDim(tok);
+            }
+            long v = 0;
+            for (int k = 0; k < digits.length(); k++) {
+                char c = digits.charAt(k);
+                if (c < '0' || c > '9') {
+                    throw badDim(tok);
+                }
+                try {
+                    v = Math.addExact(Math.multiplyExact(v, 10), c - '0');
+                } catch (ArithmeticException e) {
+                    throw new NpyException(file, "dimension " + NpyType.clip(tok)
+                            + " in shape does not fit in a long");
+                }
+            }
+            return v;
+        }
+
+        private String string() throws NpyException {
+            char q = s.charAt(i);
+            int start = ++i;
+            while (i < s.length() && s.charAt(i) != q) {
+                char c = s.charAt(i);
+                if (c == '\\') {
+                    throw fail("escape sequences in header strings are not supported");
+                }
+                if (c == '\n' || c == '\r') {
+                    throw fail("unterminated string");
+                }
+                i++;
+            }
+            if (i >= s.length()) {
+                throw fail("unterminated string");
+            }
+            return s.substring(start, i++);
+        }
+
+        private void skipWs() {
+            while (i < s.length()) {
+                char c = s.charAt(i);
+                if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                    break;
+                }
+                i++;
+            }
+        }
+
+        private char peek() {
+            return i < s.length() ? s.charAt(i) : '\0';
+        }
+
+        private void expect(char c, String what) throws NpyException {
+            if (peek() != c) {
+                throw fail("expected " + what);
+            }
+            i++;
+        }
+
+        private NpyException badDim(String tok) {
+            return new NpyException(file, "dimension '" + NpyType.clip(tok)
+                    + "' in shape is not a non-negative integer");
+        }
+
+        private NpyException duplicate(String key) {
+            return new NpyException(file, "duplicate header key '" + key + "'");
+        }
+
+        private NpyException missing(String key) {
+            return new NpyException(file, "header is missing key '" + key + "'");
+        }
+
+        private NpyException fail(String what) {
+            String found = i < s.length()
+                    ? "found '" + NpyType.clip(s.substring(i, Math.min(s.length(), i + 12))) + "'"
+                    : "found the end of the header";
+            return new NpyException(file, "malformed header: " + what + " at character " + i
+                    + ", " + found);
+        }
+    }
+}

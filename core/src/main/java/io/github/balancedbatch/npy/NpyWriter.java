@@ -1,0 +1,416 @@
+package io.github.balancedbatch.npy;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Streams a C-ordered little-endian {@code .npy} file of INT32 or FLOAT32 elements and publishes it
+ * atomically.
+ *
+ * <p>Data goes to a temporary file {@code .<name>.<random>.tmp} in the target's directory (created
+ * with the default permissions, like any new file); {@link #commit()} checks the element
+ * count, forces the data to disk and renames the temporary file onto the target. Until then the
+ * target is untouched, and {@link #close()} without a commit deletes the temporary file. Use it in
+ * try-with-resources and call {@code commit()} as the last statement of the block.
+ *
+ * <p>The header is byte-identical to what numpy 2 writes: version 1.0 (2.0 only if the header
+ * would exceed 65535 bytes), {@code {'descr': '<i4', 'fortran_order': False, 'shape': (3, 4), }}
+ * padded with spaces and a final newline so the data starts at a multiple of 64 bytes.
+ *
+ * <p>One writer allocates one 64 KiB direct buffer when created and nothing per write call. Not
+ * thread-safe: use it from one thread at a time.
+ */
+public final class NpyWriter implements Closeable {
+    static final int BUFFER_BYTES = 64 * 1024;
+    private static final int ALIGN = 64;
+    /** numpy leaves room for the first dimension to grow to this many digits. */
+    private static final int GROWTH_AXIS_MAX_DIGITS = 21;
+
+    private enum State { OPEN, COMMITTED, CLOSED }
+
+    private final Path target;
+    private final Path temp;
+    private final NpyType type;
+    private final long[] shape;
+    private final long elementCount;
+    private final FileChannel channel;
+    private final ByteBuffer bytes;
+    private final IntBuffer ints;
+    private final FloatBuffer floats;
+    private long written;
+    private State state = State.OPEN;
+
+    private NpyWriter(Path target, Path temp, NpyType type, long[] shape, long elementCount,
+            FileChannel channel) {
+        this.target = target;
+        this.temp = temp;
+        this.type = type;
+        this.shape = shape;
+        this.elementCount = elementCount;
+        this.channel = channel;
+        this.bytes = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        this.ints = bytes.asIntBuffer();
+        this.floats = bytes.asFloatBuffer();
+    }
+
+    /**
+     * Creates a temporary file in the target's directory and writes the header into it.
+     *
+     * @param target the file that {@link #commit()} will create or replace
+     * @param type {@link NpyType#INT32} or {@link NpyType#FLOAT32}
+     * @param shape the dimensions, outermost first; none for a scalar (copied)
+     * @throws IllegalArgumentException for another type, a negative dimension, or a shape whose
+     *     byte size overflows a long
+     * @throws IOException if the temporary file cannot be created or written
+     */
+    public static NpyWriter create(Path target, NpyType type, long... shape) throws IOException {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(shape, "shape");
+        if (type != NpyType.INT32 && type != NpyType.FLOAT32) {
+            throw new IllegalArgumentException("NpyWriter writes INT32 or FLOAT32, not " + type);
+        }
+        long[] dims = shape.clone();
+        long count = 1;
+        for (long d : dims) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension " + d + " in shape "
+                        + NpyHeader.shapeString(dims));
+            }
+            try {
+                count = Math.multiplyExact(count, d);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("shape " + NpyHeader.shapeString(dims)
+                        + " has more elements than fit in a long");
+            }
+        }
+        byte[] header = header(type, dims);
+        try {
+            Math.addExact(header.length, Math.multiplyExact(count, type.size()));
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("shape " + NpyHeader.shapeString(dims)
+                    + " needs more bytes than fit in a long");
+        }
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        Path temp;
+        FileChannel ch = null;
+        for (int attempt = 0; ; attempt++) {
+            // Not Files.createTempFile: that creates mode 0600, which the published file would keep.
+            // CREATE_NEW gives the usual permissions (umask) and still never clobbers a file.
+            temp = dir.resolve("." + abs.getFileName() + "."
+                    + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+            try {
+                ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                break;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 99) {
+                    throw e;
+                }
+            }
+        }
+        try {
+            ByteBuffer h = ByteBuffer.wrap(header);
+            while (h.hasRemaining()) {
+                ch.write(h);
+            }
+            return new NpyWriter(abs, temp, type, dims, count, ch);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                ch.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    /** The complete preamble and header, padded like numpy does. */
+    static byte[] header(NpyType type, long[] shape) {
+        StringBuilder dict = new StringBuilder(64)
+                .append("{'descr': '").append(type.descr())
+                .append("', 'fortran_order': False, 'shape': ")
+                .append(NpyHeader.shapeString(shape)).append(", }");
+        if (shape.length > 0) {
+            dict.append(" ".repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - Long.toString(shape[0]).length())));
+        }
+        byte[] text = dict.toString().getBytes(StandardCharsets.US_ASCII);
+        int major = 1;
+        int prefix = 10;
+        int hlen = text.length + 1;
+        int padded = hlen + ALIGN - (prefix + hlen) % ALIGN;
+        if (padded > 0xffff) {
+            major = 2;
+            prefix = 12;
+            padded = hlen + ALIGN - (prefix + hlen) % ALIGN;
+        }
+        ByteBuffer b = ByteBuffer.allocate(prefix + padded).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII))
+                .put((byte) major).put((byte) 0);
+        if (major == 1) {
+            b.putShort((short) padded);
+        } else {
+            b.putInt(padded);
+        }
+        b.put(text);
+        while (b.position() < b.limit() - 1) {
+            b.put((byte) ' ');
+        }
+        b.put((byte) '\n');
+        return b.array();
+    }
+
+    /** The element type this writer accepts. */
+    public NpyType type() {
+        return type;
+    }
+
+    /** The shape being written (a copy). */
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    /** Number of elements written so far. */
+    public long written() {
+        return written;
+    }
+
+    /**
+     * Appends {@code len} ints from {@code a[off..off+len)}; the array is not retained.
+     *
+     * @throws IllegalStateException if this is not an INT32 writer, if the shape has room for
+     *     fewer than {@code len} more elements (nothing is written then), or if the writer is
+     *     committed or closed
+     * @throws IndexOutOfBoundsException if the range is outside {@code a}
+     */
+    public void write(int[] a, int off, int len) throws IOException {
+        check(NpyType.INT32, "write(int[])");
+        Objects.checkFromIndexSize(off, len, a.length);
+        reserve(len);
+        while (len > 0) {
+            int n = Math.min(len, ints.remaining());
+            ints.put(a, off, n);
+            off += n;
+            len -= n;
+            written += n;
+            if (!ints.hasRemaining()) {
+                flush();
+            }
+        }
+    }
+
+    /**
+     * Appends all remaining ints of {@code src}, consuming them like a channel write: on return
+     * {@code src.position() == src.limit()}; its limit, mark and contents are unchanged.
+     *
+     * @throws IllegalStateException as for {@link #write(int[], int, int)}; then {@code src} is
+     *     not consumed
+     */
+    public void write(IntBuffer src) throws IOException {
+        check(NpyType.INT32, "write(IntBuffer)");
+        reserve(src.remaining());
+        int limit = src.limit();
+        try {
+            while (src.hasRemaining()) {
+                int n = Math.min(src.remaining(), ints.remaining());
+                src.limit(src.position() + n);
+                ints.put(src);
+                src.limit(limit);
+                written += n;
+                if (!ints.hasRemaining()) {
+                    flush();
+                }
+            }
+        } finally {
+            src.limit(limit);
+        }
+    }
+
+    /**
+     * Appends {@code len} floats from {@code a[off..off+len)}; the array is not retained.
+     *
+     * @throws IllegalStateException if this is not a FLOAT32 writer, if the shape has room for
+     *     fewer than {@code len} more elements (nothing is written then), or if the writer is
+     *     committed or closed
+     * @throws IndexOutOfBoundsException if the range is outside {@code a}
+     */
+    public void write(float[] a, int off, int len) throws IOException {
+        check(NpyType.FLOAT32, "write(float[])");
+        Objects.checkFromIndexSize(off, len, a.length);
+        reserve(len);
+        while (len > 0) {
+            int n = Math.min(len, floats.remaining());
+            floats.put(a, off, n);
+            off += n;
+            len -= n;
+            written += n;
+            if (!floats.hasRemaining()) {
+                flush();
+            }
+        }
+    }
+
+    /**
+     * Appends all remaining floats of {@code src}, consuming them like a channel write: on
+     * return {@code src.position() == src.limit()}; its limit, mark and contents are unchanged.
+     *
+     * @throws IllegalStateException as for {@link #write(float[], int, int)}; then {@code src}
+     *     is not consumed
+     */
+    public void write(FloatBuffer src) throws IOException {
+        check(NpyType.FLOAT32, "write(FloatBuffer)");
+        reserve(src.remaining());
+        int limit = src.limit();
+        try {
+            while (src.hasRemaining()) {
+                int n = Math.min(src.remaining(), floats.remaining());
+                src.limit(src.position() + n);
+                floats.put(src);
+                src.limit(limit);
+                written += n;
+                if (!floats.hasRemaining()) {
+                    flush();
+                }
+            }
+        } finally {
+            src.limit(limit);
+        }
+    }
+
+    /**
+     * Publishes the file: checks that exactly {@code elementCount} elements were written, forces
+     * the data to disk, and moves the temporary file onto the target atomically (falling back to
+     * a plain replacing move where the file system cannot move atomically). If anything fails the
+     * temporary file is deleted, the target is left as it was and the writer is closed.
+     *
+     * @throws IOException naming the expected and actual element counts if they differ, or if
+     *     the data cannot be written or moved
+     * @throws IllegalStateException if already committed or closed
+     */
+    public void commit() throws IOException {
+        checkOpen();
+        try {
+            if (written != elementCount) {
+                throw new IOException(target + ": expected " + elementCount
+                        + " elements for shape " + NpyHeader.shapeString(shape) + ", but "
+                        + written + " were written");
+            }
+            flush();
+            channel.force(true);
+            channel.close();
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            state = State.COMMITTED;
+        } catch (IOException | RuntimeException | Error e) {
+            abort(e);
+            throw e;
+        }
+        syncDirectory();
+    }
+
+    /**
+     * Without a prior {@link #commit()}: discards everything written and deletes the temporary
+     * file; the target is not touched. After a commit, or when called again: does nothing.
+     */
+    @Override
+    public void close() throws IOException {
+        if (state != State.OPEN) {
+            return;
+        }
+        IOException failure = null;
+        try {
+            abort(null);
+        } catch (IOException e) {
+            failure = e;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void abort(Throwable primary) throws IOException {
+        state = State.CLOSED;
+        IOException failure = null;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            failure = e;
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            if (primary != null) {
+                primary.addSuppressed(failure);
+            } else {
+                throw failure;
+            }
+        }
+    }
+
+    /** Best effort: makes the rename durable on file systems that allow syncing a directory. */
+    private void syncDirectory() {
+        try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | RuntimeException e) {
+            // Not supported everywhere (e.g. Windows); the data itself is already forced.
+        }
+    }
+
+    private void check(NpyType wanted, String method) {
+        checkOpen();
+        if (type != wanted) {
+            throw new IllegalStateException(method + " needs a " + wanted + " writer, but this one writes "
+                    + type + " (" + type.descr() + ")");
+        }
+    }
+
+    private void checkOpen() {
+        if (state != State.OPEN) {
+            throw new IllegalStateException("writer for " + target + " is already "
+                    + (state == State.COMMITTED ? "committed" : "closed"));
+        }
+    }
+
+    private void reserve(int n) {
+        if (n > elementCount - written) {
+            throw new IllegalStateException("cannot write " + n + " more elements: shape "
+                    + NpyHeader.shapeString(shape) + " holds " + elementCount + " and "
+                    + written + " were already written");
+        }
+    }
+
+    /** Writes the buffered elements of the active view to the channel. */
+    private void flush() throws IOException {
+        java.nio.Buffer view = type == NpyType.INT32 ? ints : floats;
+        bytes.clear().limit(view.position() * type.size());
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
+        view.clear();
+    }
+}

@@ -1,0 +1,47 @@
+/**
+ * The index-only class-balanced sampler: P classes x K samples per class, as row indices.
+ *
+ * <h2>Contract</h2>
+ * <ol>
+ *   <li>Every batch holds exactly P distinct classes and K row indices of each.</li>
+ *   <li>A class of at least K samples never repeats a row inside a batch; a smaller class cycles
+ *       through its rows so each appears floor(K/n) or ceil(K/n) times.</li>
+ *   <li>Inside a class, rows are drawn without replacement from a pool that carries over from batch
+ *       to batch within an epoch: no row is drawn twice before all rows of its class were drawn.</li>
+ *   <li>Within an epoch, the numbers of batches in which two classes appear differ by at most 1
+ *       (classes are dealt from a shuffled deck, one pass of the deck after another).</li>
+ *   <li>Without shuffling, classes go round-robin in label order and rows in data-set order.</li>
+ *   <li>Batches are grouped (K consecutive rows per class) unless mixing is on.</li>
+ *   <li>Epoch {@code e} is a pure function of (labels, parameters, seed, e); a cursor chains
+ *       epochs endlessly and can be positioned at any (epoch, batch).</li>
+ *   <li>Shards: rank r of W gets P whole classes of each step's P*W-class global batch; the ranks'
+ *       batches concatenated in rank order equal the batch of one process with P*W classes.</li>
+ * </ol>
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li><b>Layout.</b> {@link io.github.balancedbatch.sampler.ClassIndex} keeps one {@code int[]} of
+ *       row indices grouped by class and one offset per class (4 bytes per sample). Each
+ *       {@link io.github.balancedbatch.sampler.BatchCursor} keeps a working copy that it shuffles in
+ *       place (4 more bytes per sample) and four ints per class, interleaved so that the state of a
+ *       class is one cache line.</li>
+ *   <li><b>Lazy shuffling.</b> Each draw is one step of Fisher-Yates: pick uniformly among the rows
+ *       of the class not yet drawn in this pass and swap it forward. Nothing is shuffled up front, so
+ *       a batch costs O(P*K) whatever the data set's size. When a pass runs out inside a batch, the
+ *       rows this batch already took are kept for the end of the next pass (they sit at the tail of
+ *       the finished pass, so this costs nothing); the same mechanism deals the classes.</li>
+ *   <li><b>Epochs.</b> A new epoch resets every class lazily (a generation stamp): a class copies its
+ *       canonical rows back at its first draw of the epoch. That copy is the only work not
+ *       proportional to P*K: its total per epoch is one pass over the index.</li>
+ *   <li><b>Randomness.</b> Each epoch draws from its own {@link java.util.SplittableRandom}, seeded
+ *       with {@code mix(seed, epoch)} (the SplitMix64 finalizer over
+ *       {@code seed + (stream * 2^32 + epoch + 1) * 0x9E3779B97F4A7C15}); bounded values come from
+ *       32-bit halves of {@code nextLong()} with Lemire's unbiased multiply-shift. Only
+ *       {@code nextLong()}'s fixed algorithm is relied on, which keeps output identical across JDKs.
+ *       The mixed layout draws from a second stream, so mixing never changes which rows are
+ *       chosen.</li>
+ *   <li><b>Shards.</b> Every rank deals and draws the whole global batch (to keep identical pools)
+ *       and keeps its own P classes: no coordination, at W times the work of one shard.</li>
+ * </ul>
+ */
+package io.github.balancedbatch.sampler;

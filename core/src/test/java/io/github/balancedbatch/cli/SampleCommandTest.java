@@ -1,0 +1,242 @@
+package io.github.balancedbatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.balancedbatch.sampler.BalancedBatchSampler;
+import io.github.balancedbatch.sampler.BatchCursor;
+import io.github.balancedbatch.sampler.ClassIndex;
+import io.github.balancedbatch.sampler.SyntheticLabels;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SampleCommandTest {
+    @TempDir
+    Path dir;
+
+    private int[] labels;
+    private Path labelFile;
+
+    @BeforeEach
+    void writeLabels() throws IOException {
+        labels = SyntheticLabels.zipf(600, 25, 2, 4);
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = labels[i] * 7 - 5; // sparse, negative label values
+        }
+        labelFile = dir.resolve("labels.txt");
+        Files.writeString(labelFile, Arrays.stream(labels).mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n")));
+    }
+
+    private int[][] library(int p, int k, long seed, int epoch, int batch, int count) {
+        BalancedBatchSampler s = BalancedBatchSampler.builder(ClassIndex.of(labels)).classesPerBatch(p).samplesPerClass(k)
+                .seed(seed).build();
+        BatchCursor c = s.cursor(epoch, batch);
+        int[][] out = new int[count][s.batchSize()];
+        for (int[] b : out) {
+            c.next(b);
+        }
+        return out;
+    }
+
+    @Test
+    void writesOneEpochOfIndicesAndLabelsByDefault() throws IOException {
+        Path out = dir.resolve("rows.npy");
+        Path labelsOut = dir.resolve("labels.npy");
+        Cli r = Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "4", "--samples-per-class", "3",
+                "--seed", "17", "--out", out.toString(), "--labels-out", labelsOut.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals("", r.err());
+        int batches = (600 + 11) / 12;
+        assertEquals("{'descr': '<i4', 'fortran_order': False, 'shape': (" + batches + ", 12), }", Cli.header(out));
+        int[] rows = Cli.ints(out);
+        int[] expected = Arrays.stream(library(4, 3, 17, 0, 0, batches)).flatMapToInt(Arrays::stream).toArray();
+        assertArrayEquals(expected, rows);
+        int[] values = Cli.ints(labelsOut);
+        for (int i = 0; i < rows.length; i++) {
+            assertEquals(labels[rows[i]], values[i]);
+        }
+    }
+
+    @Test
+    void resumeEqualsTheTailOfAnUninterruptedRun() throws IOException {
+        Path full = dir.resolve("full.npy");
+        Path tail = dir.resolve("tail.npy");
+        assertEquals(0, Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "5", "--samples-per-class",
+                "2", "--seed", "3", "--epochs", "3", "--out", full.toString()).status());
+        assertEquals(0, Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "5", "--samples-per-class",
+                "2", "--seed", "3", "--epochs", "2", "--first-epoch", "1", "--first-batch", "7", "--out", tail.toString()).status());
+        int[] a = Cli.ints(full);
+        int[] b = Cli.ints(tail);
+        int perEpoch = 60 * 10;
+        assertEquals(2 * perEpoch - 70, b.length);
+        assertArrayEquals(Arrays.copyOfRange(a, perEpoch + 70, a.length), b);
+    }
+
+    @Test
+    void batchesCrossEpochBoundaries() throws IOException {
+        Path out = dir.resolve("rows.npy");
+        assertEquals(0, Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "5", "--samples-per-class",
+                "2", "--seed", "3", "--batches", "75", "--first-epoch", "2", "--out", out.toString()).status());
+        assertTrue(Cli.header(out).contains("(75, 10)"));
+        assertArrayEquals(Arrays.stream(library(5, 2, 3, 2, 0, 75)).flatMapToInt(Arrays::stream).toArray(), Cli.ints(out));
+    }
+
+    @Test
+    void categoricalLabelsAreOneHotRowsAsWideAsTheClasses() throws IOException {
+        Path out = dir.resolve("rows.npy");
+        Path labelsOut = dir.resolve("onehot.npy");
+        assertEquals(0, Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "2", "--samples-per-class",
+                "2", "--seed", "1", "--batches", "3", "--categorical", "--out", out.toString(), "--labels-out",
+                labelsOut.toString()).status());
+        assertEquals("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4, 25), }", Cli.header(labelsOut));
+        int[] rows = Cli.ints(out);
+        float[] hot = Cli.floats(labelsOut);
+        ClassIndex index = ClassIndex.of(labels);
+        for (int i = 0; i < rows.length; i++) {
+            for (int c = 0; c < 25; c++) {
+                assertEquals(index.label(c) == labels[rows[i]] ? 1f : 0f, hot[i * 25 + c]);
+            }
+        }
+    }
+
+    @Test
+    void withoutSeedPrintsTheChosenSeedWhichReplays() throws IOException {
+        Path a = dir.resolve("a.npy");
+        Path b = dir.resolve("b.npy");
+        Cli first = Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "3", "--samples-per-class", "2",
+                "--out", a.toString());
+        assertEquals(0, first.status());
+        assertTrue(first.err().matches("seed: -?\\d+\\R"), first.err());
+        String seed = first.err().strip().substring("seed: ".length());
+        assertEquals(0, Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "3", "--samples-per-class",
+                "2", "--seed", seed, "--out", b.toString()).status());
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+    }
+
+    @Test
+    void readsNumpyLabelFiles() throws IOException {
+        Path fixture = Path.of("src/test/resources/npy/labels_i2.npy");
+        Path out = dir.resolve("rows.npy");
+        Cli r = Cli.run("sample", "--labels", fixture.toString(), "--classes-per-batch", "2", "--samples-per-class", "2",
+                "--seed", "1", "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(Cli.ints(out).length > 0);
+    }
+
+    static Stream<Arguments> badInput() {
+        return Stream.of(
+                Arguments.of("1\n2\nabc\n", new String[] {"2", "1"}, "line 3: 'abc' is not an integer label"),
+                Arguments.of("1\n2\n99999999999\n", new String[] {"2", "1"}, "line 3: 99999999999 is outside the int range"),
+                Arguments.of("1\n\n2\n", new String[] {"2", "1"}, "line 2: blank line"),
+                Arguments.of("", new String[] {"1", "1"}, ": no labels"),
+                Arguments.of("1\n2\n", new String[] {"3", "1"}, "--classes-per-batch=3 exceeds the 2 classes in the labels"),
+                Arguments.of("1\n2\n", new String[] {"1", "0"}, "--samples-per-class must be at least 1, got 0"),
+                Arguments.of("1\n2\n", new String[] {"0", "1"}, "--classes-per-batch must be at least 1, got 0"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badInput")
+    void badLabelsOrParametersExitTwoWithOneLineAndNoOutput(String text, String[] pk, String message) throws IOException {
+        Path in = dir.resolve("bad.txt");
+        Files.writeString(in, text, StandardCharsets.UTF_8);
+        Path out = dir.resolve("rows.npy");
+        Cli r = Cli.run("sample", "--labels", in.toString(), "--classes-per-batch", pk[0], "--samples-per-class", pk[1],
+                "--seed", "1", "--out", out.toString());
+        assertRefused(r, message);
+        assertFalse(Files.exists(out));
+        assertEquals(2, countFiles(), "only the two label files are left");
+    }
+
+    static Stream<Arguments> badArguments() {
+        return Stream.of(
+                Arguments.of(new String[] {"--batches", "3", "--epochs", "2"}, "--batches and --epochs are mutually exclusive"),
+                Arguments.of(new String[] {"--batches", "0"}, "--batches must be at least 1, got 0"),
+                Arguments.of(new String[] {"--first-batch", "50"}, "--first-batch 50 is outside the epoch's 50 batches (0..49)"),
+                Arguments.of(new String[] {"--first-epoch", "-1"}, "--first-epoch must be at least 0, got -1"),
+                Arguments.of(new String[] {"--categorical"}, "--categorical needs --labels-out"),
+                Arguments.of(new String[] {"--rank", "2", "--world-size", "2"}, "--rank must be in [0, 2), got 2"),
+                Arguments.of(new String[] {"--world-size", "20"},
+                        "--classes-per-batch=3 x --world-size=20 = 60 exceeds the 25 classes in the labels"),
+                Arguments.of(new String[] {"--seed", "x1"}, "Invalid value for option '--seed': 'x1' is not a long"),
+                Arguments.of(new String[] {"--frobnicate"}, "Unknown option: '--frobnicate'"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badArguments")
+    void badArgumentsExitTwoAndLeaveAnExistingOutputUnchanged(String[] extra, String message) throws IOException {
+        Path out = dir.resolve("rows.npy");
+        Files.writeString(out, "previous content");
+        String[] base = {"sample", "--labels", labelFile.toString(), "--classes-per-batch", "3", "--samples-per-class", "4",
+                "--out", out.toString()};
+        String[] args = Stream.concat(Arrays.stream(base), Arrays.stream(extra)).toArray(String[]::new);
+        assertRefused(Cli.run(args), message);
+        assertEquals("previous content", Files.readString(out));
+        assertEquals(2, countFiles());
+    }
+
+    @Test
+    void missingFilesAndDirectoriesAreNamed() {
+        Path out = dir.resolve("rows.npy");
+        assertRefused(Cli.run("sample", "--labels", dir.resolve("nope.txt").toString(), "--classes-per-batch", "1",
+                "--samples-per-class", "1", "--out", out.toString()), "nope.txt: no such file");
+        assertRefused(Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "1", "--samples-per-class",
+                "1", "--out", dir.resolve("no/such/dir/rows.npy").toString()), "does not exist");
+        assertRefused(Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "1", "--samples-per-class",
+                "1", "--out", out.toString(), "--labels-out", out.toString()), "--out and --labels-out are the same file");
+        assertRefused(Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "1",
+                "--samples-per-class", "1"), "Missing required option: '--out=PATH'");
+        assertRefused(Cli.run("shuffle-all"), "Unmatched argument at index 0: 'shuffle-all'");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void badNumpyLabelsAreRefusedNamingTheFile() {
+        Path out = dir.resolve("rows.npy");
+        Cli r = Cli.run("sample", "--labels", "src/test/resources/npy/bigendian_i4.npy", "--classes-per-batch", "1",
+                "--samples-per-class", "1", "--out", out.toString());
+        assertRefused(r, "bigendian_i4.npy: ");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void helpListsCommandsAndExitsZero() {
+        Cli r = Cli.run("--help");
+        assertEquals(0, r.status());
+        assertTrue(r.out().contains("sample"), r.out());
+        Cli s = Cli.run("sample", "--help");
+        assertEquals(0, s.status());
+        assertTrue(s.out().contains("--classes-per-batch"));
+    }
+
+    private static void assertRefused(Cli r, String message) {
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().startsWith("error: "), r.err());
+        assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+        assertTrue(r.err().contains(message), () -> "expected '" + message + "' in: " + r.err());
+    }
+
+    private long countFiles() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.count();
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static int[] range(int n) {
+        return IntStream.range(0, n).toArray();
+    }
+}
