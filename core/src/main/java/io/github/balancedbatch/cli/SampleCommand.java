@@ -1,5 +1,7 @@
 package io.github.balancedbatch.cli;
 
+import io.github.balancedbatch.data.BatchBuffers;
+import io.github.balancedbatch.data.FeatureMatrix;
 import io.github.balancedbatch.npy.NpyType;
 import io.github.balancedbatch.npy.NpyWriter;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
@@ -7,6 +9,7 @@ import io.github.balancedbatch.sampler.BatchCursor;
 import io.github.balancedbatch.sampler.ClassIndex;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sample}: writes batches of row indices (and their labels) as int32 {@code .npy} files. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = "Write B batches of P*K row indices to --out as int32 .npy of shape (B, P*K).")
+        description = "Write B batches of P*K row indices to --out as int32 .npy of shape (B, P*K),%n"
+                + "and optionally their labels and gathered feature rows.")
 final class SampleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,6 +52,14 @@ final class SampleCommand implements Callable<Integer> {
             description = "Label values, int32 .npy (B, P*K); with --categorical float32 one-hot (B, P*K, C).")
     Path labelsOut;
 
+    @Option(names = "--features", paramLabel = "PATH",
+            description = "Features: float32 .npy (N, *sample_shape), memory-mapped; rows aligned with the labels.")
+    Path features;
+
+    @Option(names = "--features-out", paramLabel = "PATH",
+            description = "Gathered rows, float32 .npy (B, P*K, *sample_shape); needs --features.")
+    Path featuresOut;
+
     @Option(names = "--categorical", description = "Write labels as one-hot float32 rows, as wide as the number of classes.")
     boolean categorical;
 
@@ -56,6 +68,7 @@ final class SampleCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         checkArguments();
         ClassIndex index = LabelFiles.read(sampling.labels);
+        FeatureMatrix matrix = features == null ? null : FeatureFiles.map(features, index.sampleCount(), sampling.labels);
         BalancedBatchSampler sampler = sampling.build(index);
         if (firstBatch >= sampler.batchesPerEpoch()) {
             throw new CliException("--first-batch " + firstBatch + " is outside the epoch's " + sampler.batchesPerEpoch()
@@ -74,6 +87,18 @@ final class SampleCommand implements Callable<Integer> {
             NpyWriter labels = labelsOut == null ? null : categorical
                     ? open(writers, labelsOut, NpyType.FLOAT32, count, size, index.classCount())
                     : open(writers, labelsOut, NpyType.INT32, count, size);
+            NpyWriter gathered = null;
+            FloatBuffer rowsOut = null;
+            if (matrix != null) {
+                long[] shape = new long[2 + matrix.sampleShape().length];
+                shape[0] = count;
+                shape[1] = size;
+                for (int i = 0; i < matrix.sampleShape().length; i++) {
+                    shape[2 + i] = matrix.sampleShape()[i];
+                }
+                gathered = open(writers, featuresOut, NpyType.FLOAT32, shape);
+                rowsOut = BatchBuffers.floats(Math.multiplyExact(size, matrix.width()));
+            }
             sampling.reportSeed(sampler, err);
             BatchCursor cursor = sampler.cursor(firstEpoch, firstBatch);
             int[] batch = new int[size];
@@ -83,6 +108,12 @@ final class SampleCommand implements Callable<Integer> {
             for (long b = 0; b < count; b++) {
                 cursor.next(batch, classes);
                 rows.write(batch, 0, size);
+                if (gathered != null) {
+                    rowsOut.clear();
+                    matrix.gather(batch, 0, size, rowsOut);
+                    rowsOut.flip();
+                    gathered.write(rowsOut);
+                }
                 if (labels != null && oneHot != null) {
                     java.util.Arrays.fill(oneHot, 0f);
                     for (int i = 0; i < size; i++) {
@@ -126,12 +157,27 @@ final class SampleCommand implements Callable<Integer> {
         if (categorical && labelsOut == null) {
             throw new CliException("--categorical needs --labels-out");
         }
+        if (features != null && featuresOut == null) {
+            throw new CliException("--features needs --features-out");
+        }
+        if (featuresOut != null && features == null) {
+            throw new CliException("--features-out needs --features");
+        }
         checkOutput("--out", out);
+        if (featuresOut != null) {
+            checkOutput("--features-out", featuresOut);
+        }
         if (labelsOut != null) {
             checkOutput("--labels-out", labelsOut);
-            if (labelsOut.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
-                throw new CliException("--out and --labels-out are the same file: " + out);
-            }
+        }
+        distinct("--out", out, "--labels-out", labelsOut);
+        distinct("--out", out, "--features-out", featuresOut);
+        distinct("--labels-out", labelsOut, "--features-out", featuresOut);
+    }
+
+    private static void distinct(String optionA, Path a, String optionB, Path b) {
+        if (a != null && b != null && a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            throw new CliException(optionA + " and " + optionB + " are the same file: " + a);
         }
     }
 

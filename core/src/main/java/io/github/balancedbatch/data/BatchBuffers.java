@@ -33,8 +33,9 @@ public final class BatchBuffers {
      * are unchanged) so that its pages are mapped before a latency-sensitive loop starts.
      */
     public static ByteBuffer pretouch(ByteBuffer buffer) {
-        for (int i = 0; i < buffer.capacity(); i += PAGE) {
-            buffer.put(i, (byte) 0);
+        ByteBuffer all = buffer.duplicate().clear();
+        for (int i = 0; i < all.capacity(); i += PAGE) {
+            all.put(i, (byte) 0);
         }
         return buffer;
     }

@@ -222,6 +222,51 @@ class SampleCommandTest {
         assertTrue(s.out().contains("--classes-per-batch"));
     }
 
+    /** Gathered rows equal the rows of the numpy-written features at the sampled indices. */
+    @Test
+    void gathersFeatureRowsForEachBatch() throws IOException {
+        Path fixtures = Path.of("src/test/resources/npy");
+        Path out = dir.resolve("rows.npy");
+        Path feats = dir.resolve("feats.npy");
+        Path hot = dir.resolve("hot.npy");
+        Cli r = Cli.run("sample", "--labels", fixtures.resolve("labels_gather.npy").toString(), "--features",
+                fixtures.resolve("features_gather.npy").toString(), "--classes-per-batch", "3", "--samples-per-class", "2",
+                "--seed", "9", "--batches", "11", "--out", out.toString(), "--features-out", feats.toString(),
+                "--labels-out", hot.toString(), "--categorical");
+        assertEquals(0, r.status(), r.err());
+        assertEquals("{'descr': '<f4', 'fortran_order': False, 'shape': (11, 6, 3, 5), }", Cli.header(feats));
+        assertEquals("{'descr': '<f4', 'fortran_order': False, 'shape': (11, 6, 6), }", Cli.header(hot));
+        int[] rows = Cli.ints(out);
+        float[] source = Cli.floats(fixtures.resolve("features_gather.npy"));
+        float[] got = Cli.floats(feats);
+        for (int i = 0; i < rows.length; i++) {
+            assertArrayEquals(Arrays.copyOfRange(source, rows[i] * 15, rows[i] * 15 + 15),
+                    Arrays.copyOfRange(got, i * 15, i * 15 + 15), "entry " + i + ", row " + rows[i]);
+        }
+    }
+
+    @Test
+    void featureOptionsAreCheckedBeforeAnythingIsWritten() throws IOException {
+        Path fixtures = Path.of("src/test/resources/npy");
+        Path out = dir.resolve("rows.npy");
+        Path feats = dir.resolve("feats.npy");
+        assertRefused(Cli.run("sample", "--labels", labelFile.toString(), "--features",
+                fixtures.resolve("features_gather.npy").toString(), "--classes-per-batch", "2", "--samples-per-class", "2",
+                "--out", out.toString(), "--features-out", feats.toString()),
+                "features_gather.npy: 40 feature rows, but " + labelFile + " has 600 labels");
+        assertRefused(Cli.run("sample", "--labels", fixtures.resolve("labels_gather.npy").toString(), "--features",
+                fixtures.resolve("labels_i4.npy").toString(), "--classes-per-batch", "2", "--samples-per-class", "2",
+                "--out", out.toString(), "--features-out", feats.toString()),
+                "labels_i4.npy: features must be float32 ('<f4'), got '<i4'");
+        assertRefused(Cli.run("sample", "--labels", labelFile.toString(), "--features",
+                fixtures.resolve("features_gather.npy").toString(), "--classes-per-batch", "2", "--samples-per-class", "2",
+                "--out", out.toString()), "--features needs --features-out");
+        assertRefused(Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "2", "--samples-per-class",
+                "2", "--out", out.toString(), "--features-out", out.toString()), "--features-out needs --features");
+        assertFalse(Files.exists(out));
+        assertFalse(Files.exists(feats));
+    }
+
     private static void assertRefused(Cli r, String message) {
         assertEquals(2, r.status(), r.err());
         assertTrue(r.err().startsWith("error: "), r.err());
