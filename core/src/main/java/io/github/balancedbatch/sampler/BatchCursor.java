@@ -61,6 +61,11 @@ public final class BatchCursor {
         return sampler;
     }
 
+    /** Heap bytes held by this cursor's own arrays (headers excluded; the shared index not counted). */
+    public long heapBytes() {
+        return samples.heapBytes() + deck.heapBytes() + 4L * (chosen.length + discard.length + scratch.length);
+    }
+
     /** Epoch of the batch that the next call to {@code next} returns. */
     public int epoch() {
         return batch == batchesPerEpoch ? epoch + 1 : epoch;

@@ -48,6 +48,11 @@ final class Pools {
         }
     }
 
+    /** Heap bytes of the working copy and the per-segment state. */
+    long heapBytes() {
+        return 4L * (work.length + state.length);
+    }
+
     /** Starts a new generation: every segment begins a fresh pass from canonical order. */
     void restart() {
         generation++;
