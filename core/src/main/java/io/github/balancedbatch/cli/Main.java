@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "balanced-batch", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Class-balanced P x K batches: sample, inspect and benchmark label sets.%n"
                 + "Without a command, runs a demo on an embedded long-tailed data set.",
-        subcommands = {SampleCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SampleCommand.class, InspectCommand.class, BenchCommand.class, ReportCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static final int BAD_INPUT = 2;
     static final int FAULT = 1;

@@ -23,8 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sample}: writes batches of row indices (and their labels) as int32 {@code .npy} files. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = "Write B batches of P*K row indices to --out as int32 .npy of shape (B, P*K),%n"
-                + "and optionally their labels and gathered feature rows.")
+        description = {"Write batches of P*K row indices (and their labels and feature rows) as .npy files.",
+            "Row indices go to --out as int32 of shape (B, P*K)."})
 final class SampleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -105,7 +105,9 @@ final class SampleCommand implements Callable<Integer> {
             int[] classes = new int[size];
             int[] values = new int[size];
             float[] oneHot = categorical ? new float[size * index.classCount()] : null;
+            Progress progress = new Progress(err, "batches", count);
             for (long b = 0; b < count; b++) {
+                progress.update(b);
                 cursor.next(batch, classes);
                 rows.write(batch, 0, size);
                 if (gathered != null) {
@@ -127,6 +129,7 @@ final class SampleCommand implements Callable<Integer> {
                     labels.write(values, 0, size);
                 }
             }
+            progress.done();
             for (NpyWriter w : writers) {
                 w.commit();
             }

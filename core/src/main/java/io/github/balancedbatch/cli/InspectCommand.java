@@ -1,0 +1,77 @@
+package io.github.balancedbatch.cli;
+
+import static io.github.balancedbatch.cli.ClassStats.count;
+import static io.github.balancedbatch.cli.ClassStats.number;
+
+import io.github.balancedbatch.sampler.ClassIndex;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code inspect}: what a label set looks like, and whether P x K batches fit it. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Summarise a label file: classes, class sizes, imbalance, and batches per epoch for P and K.")
+final class InspectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--labels", required = true, paramLabel = "PATH",
+            description = "Labels: .npy (int8/16/32/64, uint8/16/32, or a 2-D one-hot matrix) or text, one integer per line.")
+    Path labels;
+
+    @Option(names = "--classes-per-batch", paramLabel = "P", description = "Distinct classes per batch.")
+    Integer classesPerBatch;
+
+    @Option(names = "--samples-per-class", paramLabel = "K", description = "Samples of each class per batch.")
+    Integer samplesPerClass;
+
+    @Override
+    public Integer call() {
+        if (classesPerBatch != null && classesPerBatch < 1) {
+            throw new CliException("--classes-per-batch must be at least 1, got " + classesPerBatch);
+        }
+        if (samplesPerClass != null && samplesPerClass < 1) {
+            throw new CliException("--samples-per-class must be at least 1, got " + samplesPerClass);
+        }
+        ClassIndex index = LabelFiles.read(labels);
+        ClassStats s = new ClassStats(index);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "labels      %s%n", labels);
+        out.printf(Locale.ROOT, "samples     %s%n", count(s.samples));
+        out.printf(Locale.ROOT, "classes     %s%s%n", count(s.classes),
+                s.nonEmpty == s.classes ? "" : " (" + count(s.nonEmpty) + " non-empty; empty one-hot columns are never chosen)");
+        out.printf(Locale.ROOT, "class size  min %s, median %s, max %s%n", count(s.min), number(s.median), count(s.max));
+        out.printf(Locale.ROOT, "imbalance   %sx (largest / smallest class)%n", number(round1(s.imbalance())));
+        if (samplesPerClass != null) {
+            int k = samplesPerClass;
+            int smaller = 0;
+            for (int c = 0; c < index.classCount(); c++) {
+                smaller += index.size(c) > 0 && index.size(c) < k ? 1 : 0;
+            }
+            out.printf(Locale.ROOT, "below K=%d   %s classes have fewer than %d samples (they are over-sampled evenly)%n", k,
+                    count(smaller), k);
+        }
+        if (classesPerBatch != null) {
+            int p = classesPerBatch;
+            boolean feasible = p <= s.nonEmpty;
+            out.printf(Locale.ROOT, "P=%d         %s%n", p, feasible
+                    ? "feasible (" + count(s.nonEmpty) + " classes to choose from)"
+                    : "NOT feasible: only " + count(s.nonEmpty) + " non-empty classes");
+            if (samplesPerClass != null) {
+                long batch = (long) p * samplesPerClass;
+                out.printf(Locale.ROOT, "epoch       %s batches of %s indices (ceil(%s / %s))%n",
+                        count((s.samples + batch - 1) / batch), count(batch), count(s.samples), count(batch));
+            }
+        }
+        return 0;
+    }
+
+    private static double round1(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+}

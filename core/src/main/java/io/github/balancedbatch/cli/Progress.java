@@ -1,0 +1,52 @@
+package io.github.balancedbatch.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * Progress of a long run on stderr, only when the tool runs in a terminal (so scripts and logs get
+ * no progress noise). Rewrites one line at most twice a second; allocates only when it prints.
+ */
+final class Progress {
+    private static final long INTERVAL = 500_000_000L;
+
+    private final PrintWriter err;
+    private final String what;
+    private final long total;
+    private final boolean enabled;
+    private long next;
+    private boolean printed;
+
+    Progress(PrintWriter err, String what, long total) {
+        this(err, what, total, System.console() != null);
+    }
+
+    Progress(PrintWriter err, String what, long total, boolean enabled) {
+        this.err = err;
+        this.what = what;
+        this.total = total;
+        this.enabled = enabled;
+        this.next = System.nanoTime() + INTERVAL;
+    }
+
+    /** Reports that {@code done} of the total are finished. */
+    void update(long done) {
+        if (enabled && (done & 63) == 0) {
+            long now = System.nanoTime();
+            if (now >= next) {
+                next = now + INTERVAL;
+                printed = true;
+                err.printf(Locale.ROOT, "\r%s: %,d / %,d (%d%%)", what, done, total, done * 100 / Math.max(1, total));
+                err.flush();
+            }
+        }
+    }
+
+    /** Clears the progress line, if one was printed. */
+    void done() {
+        if (printed) {
+            err.print("\r\033[K");
+            err.flush();
+        }
+    }
+}

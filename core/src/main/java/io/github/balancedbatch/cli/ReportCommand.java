@@ -1,0 +1,102 @@
+package io.github.balancedbatch.cli;
+
+import static io.github.balancedbatch.cli.ClassStats.count;
+
+import io.github.balancedbatch.sampler.BalancedBatchSampler;
+import io.github.balancedbatch.sampler.BatchCursor;
+import io.github.balancedbatch.sampler.ClassIndex;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code report}: a picture of each class's share of the data next to its share of the batches. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Draw class shares in the raw data next to their shares in the sampled batches (SVG or HTML).",
+            "Classes are sorted by raw frequency (log scale; more than " + ReportCommand.MAX_BARS
+                    + " classes are grouped into buckets of neighbouring ranks).",
+            "Writes SVG, or a self-contained HTML page, by the extension of --out."})
+final class ReportCommand implements Callable<Integer> {
+    static final int MAX_BARS = 100;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    SamplerOptions sampling;
+
+    @Option(names = "--epoch", paramLabel = "E", description = "Epoch to count (default 0).")
+    int epoch;
+
+    @Option(names = "--out", required = true, paramLabel = "PATH", description = "Output file: .svg or .html.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean html = name.endsWith(".html") || name.endsWith(".htm");
+        if (!html && !name.endsWith(".svg")) {
+            throw new CliException("--out " + out + ": the report is written as .svg or .html");
+        }
+        if (epoch < 0) {
+            throw new CliException("--epoch must be at least 0, got " + epoch);
+        }
+        SampleCommand.checkOutput("--out", out);
+        ClassIndex index = LabelFiles.read(sampling.labels);
+        BalancedBatchSampler sampler = sampling.build(index);
+        sampling.reportSeed(sampler, spec.commandLine().getErr());
+        long[] drawn = drawnPerClass(sampler, epoch);
+        Chart chart = Chart.of(index, drawn, MAX_BARS);
+        String title = "Class shares: raw data vs. sampled batches";
+        String subtitle = String.format(Locale.ROOT,
+                "%s: %s samples, %s classes; P=%d x K=%d, epoch %d of %s batches, seed %d",
+                sampling.labels.getFileName(), count(index.sampleCount()), count(index.classCount()),
+                sampler.classesPerBatch(), sampler.samplesPerClass(), epoch, count(sampler.batchesPerEpoch()), sampler.seed());
+        String svg = chart.svg(title, subtitle);
+        String text = html ? Chart.html(title, subtitle, svg) : svg;
+        writeAtomically(out, text);
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "wrote %s (%s %s)%n", out, count(chart.bars()), chart.grouped() ? "buckets of classes" : "classes");
+        return 0;
+    }
+
+    /** How many indices of each class one epoch draws. */
+    static long[] drawnPerClass(BalancedBatchSampler sampler, int epoch) {
+        long[] drawn = new long[sampler.classes().classCount()];
+        BatchCursor cursor = sampler.cursor(epoch, 0);
+        int[] rows = new int[sampler.batchSize()];
+        int[] classes = new int[sampler.batchSize()];
+        for (int b = 0; b < sampler.batchesPerEpoch(); b++) {
+            cursor.next(rows, classes);
+            for (int c : classes) {
+                drawn[c]++;
+            }
+        }
+        return drawn;
+    }
+
+    /** Writes a temporary file beside {@code target} and moves it into place. */
+    static void writeAtomically(Path target, String text) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
