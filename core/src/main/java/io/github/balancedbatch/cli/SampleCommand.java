@@ -2,7 +2,10 @@ package io.github.balancedbatch.cli;
 
 import io.github.balancedbatch.data.BatchBuffers;
 import io.github.balancedbatch.data.FeatureMatrix;
+import io.github.balancedbatch.data.BatchLabels;
 import io.github.balancedbatch.npy.NpyType;
+import io.github.balancedbatch.pipeline.Batch;
+import io.github.balancedbatch.pipeline.BatchPipeline;
 import io.github.balancedbatch.npy.NpyWriter;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.BatchCursor;
@@ -10,6 +13,7 @@ import io.github.balancedbatch.sampler.ClassIndex;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,6 +64,19 @@ final class SampleCommand implements Callable<Integer> {
             description = "Gathered rows, float32 .npy (B, P*K, *sample_shape); needs --features.")
     Path featuresOut;
 
+    @Option(names = "--prefetch", paramLabel = "N",
+            description = "Sample and gather in background threads, N batches ahead. Changes speed only, never the output.")
+    Integer prefetch;
+
+    private int threads = 1;
+    private boolean threadsSet;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Gathering threads of the --prefetch pipeline (default 1).")
+    void threads(int t) {
+        threads = t;
+        threadsSet = true;
+    }
+
     @Option(names = "--categorical", description = "Write labels as one-hot float32 rows, as wide as the number of classes.")
     boolean categorical;
 
@@ -100,33 +117,48 @@ final class SampleCommand implements Callable<Integer> {
                 rowsOut = BatchBuffers.floats(Math.multiplyExact(size, matrix.width()));
             }
             sampling.reportSeed(sampler, err);
-            BatchCursor cursor = sampler.cursor(firstEpoch, firstBatch);
-            int[] batch = new int[size];
-            int[] classes = new int[size];
-            int[] values = new int[size];
-            float[] oneHot = categorical ? new float[size * index.classCount()] : null;
             Progress progress = new Progress(err, "batches", count);
-            for (long b = 0; b < count; b++) {
-                progress.update(b);
-                cursor.next(batch, classes);
-                rows.write(batch, 0, size);
-                if (gathered != null) {
-                    rowsOut.clear();
-                    matrix.gather(batch, 0, size, rowsOut);
-                    rowsOut.flip();
-                    gathered.write(rowsOut);
+            if (prefetch == null) {
+                BatchCursor cursor = sampler.cursor(firstEpoch, firstBatch);
+                int[] batch = new int[size];
+                int[] classes = new int[size];
+                IntBuffer values = BatchBuffers.ints(size);
+                FloatBuffer oneHot = categorical ? BatchBuffers.floats(Math.multiplyExact(size, index.classCount())) : null;
+                for (long b = 0; b < count; b++) {
+                    progress.update(b);
+                    cursor.next(batch, classes);
+                    if (rowsOut != null) {
+                        rowsOut.clear();
+                        matrix.gather(batch, 0, size, rowsOut);
+                        rowsOut.flip();
+                    }
+                    values.clear();
+                    BatchLabels.values(index, classes, size, values);
+                    values.flip();
+                    if (oneHot != null) {
+                        oneHot.clear();
+                        BatchLabels.oneHot(classes, size, index.classCount(), oneHot);
+                        oneHot.flip();
+                    }
+                    write(rows, batch, gathered, rowsOut, labels, categorical ? oneHot : null, values);
                 }
-                if (labels != null && oneHot != null) {
-                    java.util.Arrays.fill(oneHot, 0f);
-                    for (int i = 0; i < size; i++) {
-                        oneHot[i * index.classCount() + classes[i]] = 1f;
+            } else {
+                BatchPipeline.Builder builder = BatchPipeline.builder(sampler).prefetch(prefetch).threads(threads)
+                        .oneHot(categorical).start(firstEpoch, firstBatch);
+                if (matrix != null) {
+                    builder.features(matrix);
+                }
+                try (BatchPipeline pipeline = builder.build()) {
+                    for (long b = 0; b < count; b++) {
+                        progress.update(b);
+                        try (Batch batch = pipeline.take()) {
+                            write(rows, batch.rows(), gathered, matrix == null ? null : batch.features(0), labels,
+                                    categorical ? batch.oneHot() : null, batch.labels());
+                        }
                     }
-                    labels.write(oneHot, 0, oneHot.length);
-                } else if (labels != null) {
-                    for (int i = 0; i < size; i++) {
-                        values[i] = index.label(classes[i]);
-                    }
-                    labels.write(values, 0, size);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CliException("interrupted");
                 }
             }
             progress.done();
@@ -141,7 +173,32 @@ final class SampleCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Appends one batch to the open outputs (buffers are read from position to limit). */
+    private static void write(NpyWriter rows, int[] batch, NpyWriter gathered, FloatBuffer features, NpyWriter labels,
+            FloatBuffer oneHot, IntBuffer values) throws IOException {
+        rows.write(batch, 0, batch.length);
+        if (gathered != null) {
+            gathered.write(features);
+        }
+        if (labels != null) {
+            if (oneHot != null) {
+                labels.write(oneHot);
+            } else {
+                labels.write(values);
+            }
+        }
+    }
+
     private void checkArguments() {
+        if (prefetch != null && prefetch < 1) {
+            throw new CliException("--prefetch must be at least 1, got " + prefetch);
+        }
+        if (threads < 1) {
+            throw new CliException("--threads must be at least 1, got " + threads);
+        }
+        if (threadsSet && prefetch == null) {
+            throw new CliException("--threads needs --prefetch");
+        }
         if (batches != null && epochs != null) {
             throw new CliException("--batches and --epochs are mutually exclusive");
         }

@@ -267,6 +267,37 @@ class SampleCommandTest {
         assertFalse(Files.exists(feats));
     }
 
+    /** §3: --prefetch and --threads change speed only; every output file is byte-identical. */
+    @Test
+    void prefetchAndThreadsGiveByteIdenticalOutput() throws IOException {
+        Path fixtures = Path.of("src/test/resources/npy");
+        String[][] variants = {{}, {"--prefetch", "1"}, {"--prefetch", "3", "--threads", "2"}, {"--prefetch", "8", "--threads", "3"}};
+        byte[][] first = null;
+        for (String[] v : variants) {
+            Path d = Files.createDirectories(dir.resolve("v" + v.length + (v.length > 1 ? v[1] : "")));
+            String[] base = {"sample", "--labels", fixtures.resolve("labels_gather.npy").toString(), "--features",
+                    fixtures.resolve("features_gather.npy").toString(), "--classes-per-batch", "3", "--samples-per-class", "3",
+                    "--seed", "77", "--epochs", "4", "--first-epoch", "1", "--first-batch", "1", "--mix", "--categorical",
+                    "--out", d.resolve("rows.npy").toString(), "--labels-out", d.resolve("labels.npy").toString(),
+                    "--features-out", d.resolve("features.npy").toString()};
+            Cli r = Cli.run(Stream.concat(Arrays.stream(base), Arrays.stream(v)).toArray(String[]::new));
+            assertEquals(0, r.status(), r.err());
+            byte[][] files = {Files.readAllBytes(d.resolve("rows.npy")), Files.readAllBytes(d.resolve("labels.npy")),
+                Files.readAllBytes(d.resolve("features.npy"))};
+            if (first == null) {
+                first = files;
+            } else {
+                for (int i = 0; i < files.length; i++) {
+                    assertArrayEquals(first[i], files[i], "file " + i + " with " + Arrays.toString(v));
+                }
+            }
+        }
+        assertRefused(Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "2", "--samples-per-class",
+                "2", "--threads", "2", "--out", dir.resolve("x.npy").toString()), "--threads needs --prefetch");
+        assertRefused(Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "2", "--samples-per-class",
+                "2", "--prefetch", "0", "--out", dir.resolve("x.npy").toString()), "--prefetch must be at least 1, got 0");
+    }
+
     private static void assertRefused(Cli r, String message) {
         assertEquals(2, r.status(), r.err());
         assertTrue(r.err().startsWith("error: "), r.err());

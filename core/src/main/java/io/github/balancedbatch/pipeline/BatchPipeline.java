@@ -1,0 +1,357 @@
+package io.github.balancedbatch.pipeline;
+
+import io.github.balancedbatch.data.BatchLabels;
+import io.github.balancedbatch.data.FeatureMatrix;
+import io.github.balancedbatch.sampler.BalancedBatchSampler;
+import io.github.balancedbatch.sampler.BatchCursor;
+import io.github.balancedbatch.sampler.ClassIndex;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+
+/**
+ * Samples and gathers batches ahead of a training loop, in background threads, into a fixed ring of
+ * preallocated {@link Batch} slots.
+ *
+ * <pre>{@code
+ * try (BatchPipeline pipeline = BatchPipeline.builder(sampler).features(images).prefetch(4).threads(2).build()) {
+ *     for (long step = 0; step < steps; step++) {
+ *         try (Batch batch = pipeline.take()) {      // blocks only if no batch is ready yet
+ *             train(batch.features(0), batch.labels());
+ *         }                                         // hands the slot back for refilling
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>One sampler thread runs the cursor and writes each batch's indices and labels into the next free
+ * slot; T gather threads copy the feature rows, batch {@code s} going to thread {@code s mod T}. The
+ * consumer receives batches in exactly the order the sampler alone produces, whatever T is. Memory
+ * is bounded by the N slots; nothing is allocated per batch. Waiting threads spin briefly, then park.
+ *
+ * <p>{@link #take()} is for one consumer thread. A failure in a background thread is rethrown by
+ * the next {@code take()} as a {@link PipelineException} with the original cause. {@link #close()}
+ * stops and joins every thread; it may be called more than once and from any thread.
+ */
+public final class BatchPipeline implements AutoCloseable {
+    private static final int SPINS = 256;
+    private static final long PARK_NANOS = 50_000;
+
+    private final BatchCursor cursor;
+    private final ClassIndex index;
+    private final FeatureMatrix[] sources;
+    private final Batch[] slots;
+    /** Per slot: the sequence sampled into it, gathered in it, and the first sequence allowed to refill it. */
+    private final long[] sampled;
+    private final long[] ready;
+    private final long[] freeFrom;
+    private final Thread sampler;
+    private final Thread[] gatherers;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final LongConsumer afterGather;
+    private volatile boolean closed;
+    private volatile Thread consumer;
+    private volatile String failedThread;
+    private long nextTake;
+
+    private BatchPipeline(Builder b) {
+        this.cursor = b.sampler.cursor(b.epoch, b.batch);
+        this.index = b.sampler.classes();
+        this.sources = b.sources;
+        this.afterGather = b.afterGather;
+        int n = b.slots;
+        int oneHotWidth = b.oneHot ? index.classCount() : 0;
+        this.slots = new Batch[n];
+        this.sampled = new long[n];
+        this.ready = new long[n];
+        this.freeFrom = new long[n];
+        for (int i = 0; i < n; i++) {
+            slots[i] = new Batch(this, i, b.sampler.batchSize(), sources, oneHotWidth);
+            sampled[i] = -1;
+            ready[i] = -1;
+            freeFrom[i] = i;
+        }
+        this.sampler = new Thread(this::sampleLoop, "balanced-batch-sampler");
+        this.gatherers = new Thread[b.threads];
+        for (int t = 0; t < gatherers.length; t++) {
+            final int first = t;
+            gatherers[t] = new Thread(() -> gatherLoop(first), "balanced-batch-gather-" + t);
+        }
+        sampler.setDaemon(true);
+        sampler.start();
+        for (Thread t : gatherers) {
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** Starts a builder over {@code sampler}. */
+    public static Builder builder(BalancedBatchSampler sampler) {
+        return new Builder(sampler);
+    }
+
+    /**
+     * Returns the next batch in stream order, waiting until it is ready. Hand it back with
+     * {@link Batch#close()} before taking more than the number of slots. Allocates nothing.
+     *
+     * @throws PipelineException if a background thread failed (its exception is the cause)
+     * @throws InterruptedException if the calling thread is interrupted on entry or while waiting;
+     *     the batch is not consumed, and a later {@code take()} returns it
+     * @throws IllegalStateException if the pipeline is closed, or every slot is taken
+     */
+    public Batch take() throws InterruptedException {
+        consumer = Thread.currentThread();
+        if (outstanding.get() == slots.length) {
+            throw new IllegalStateException("all " + slots.length + " slots are taken: close() a batch before taking more");
+        }
+        final long seq = nextTake;
+        final int slot = (int) (seq % slots.length);
+        int spins = 0;
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for batch " + seq);
+            }
+            if (vget(ready, slot) == seq) {
+                break;
+            }
+            checkOpen();
+            spins = idle(spins);
+        }
+        checkOpen();
+        nextTake = seq + 1;
+        outstanding.incrementAndGet();
+        Batch b = slots[slot];
+        b.taken = true;
+        return b;
+    }
+
+    void release(Batch b) {
+        if (b.taken) {
+            b.taken = false;
+            outstanding.decrementAndGet();
+            vset(freeFrom, b.slot, b.sequence + slots.length);
+            LockSupport.unpark(sampler);
+        }
+    }
+
+    /** Number of slots (batches in flight). */
+    public int slots() {
+        return slots.length;
+    }
+
+    /** Stops every background thread and waits for them to end. Safe to call twice and from any thread. */
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(sampler);
+        for (Thread t : gatherers) {
+            LockSupport.unpark(t);
+        }
+        boolean interrupted = false;
+        for (Thread t : threads()) {
+            while (t != Thread.currentThread() && t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Thread[] threads() {
+        Thread[] all = new Thread[gatherers.length + 1];
+        all[0] = sampler;
+        System.arraycopy(gatherers, 0, all, 1, gatherers.length);
+        return all;
+    }
+
+    private void checkOpen() {
+        Throwable f = failure.get();
+        if (f != null) {
+            throw new PipelineException(failedThread + " failed: " + f, f);
+        }
+        if (closed) {
+            throw new IllegalStateException("the pipeline is closed");
+        }
+    }
+
+    private boolean stopping() {
+        return closed || failure.get() != null;
+    }
+
+    private void sampleLoop() {
+        try {
+            final int n = slots.length;
+            for (long seq = 0; ; seq++) {
+                final int slot = (int) (seq % n);
+                int spins = 0;
+                while (vget(freeFrom, slot) != seq) {
+                    if (stopping()) {
+                        return;
+                    }
+                    spins = idle(spins);
+                }
+                if (stopping()) {
+                    return;
+                }
+                Batch b = slots[slot];
+                b.sequence = seq;
+                b.epoch = cursor.epoch();
+                b.batch = cursor.batch();
+                cursor.next(b.rows, b.classes);
+                b.labels.clear();
+                BatchLabels.values(index, b.classes, b.rows.length, b.labels);
+                if (b.oneHot != null) {
+                    b.oneHot.clear();
+                    BatchLabels.oneHot(b.classes, b.rows.length, index.classCount(), b.oneHot);
+                }
+                vset(sampled, slot, seq);
+                LockSupport.unpark(gatherers[(int) (seq % gatherers.length)]);
+            }
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    private void gatherLoop(int first) {
+        try {
+            final int n = slots.length;
+            final int step = gatherers.length;
+            for (long seq = first; ; seq += step) {
+                final int slot = (int) (seq % n);
+                int spins = 0;
+                while (vget(sampled, slot) != seq) {
+                    if (stopping()) {
+                        return;
+                    }
+                    spins = idle(spins);
+                }
+                Batch b = slots[slot];
+                for (int s = 0; s < sources.length; s++) {
+                    b.features[s].clear();
+                    sources[s].gather(b.rows, 0, b.rows.length, b.features[s]);
+                }
+                if (afterGather != null) {
+                    afterGather.accept(seq);
+                }
+                vset(ready, slot, seq);
+                Thread c = consumer;
+                if (c != null) {
+                    LockSupport.unpark(c);
+                }
+            }
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    private void fail(Throwable t) {
+        if (failure.compareAndSet(null, t)) {
+            failedThread = Thread.currentThread().getName();
+        }
+        Thread c = consumer;
+        if (c != null) {
+            LockSupport.unpark(c);
+        }
+        LockSupport.unpark(sampler);
+        for (Thread g : gatherers) {
+            LockSupport.unpark(g);
+        }
+    }
+
+    private static int idle(int spins) {
+        if (spins < SPINS) {
+            Thread.onSpinWait();
+            return spins + 1;
+        }
+        LockSupport.parkNanos(PARK_NANOS);
+        return spins;
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.arrayElementVarHandle(long[].class);
+
+    private static long vget(long[] a, int i) {
+        return (long) LONGS.getAcquire(a, i);
+    }
+
+    private static void vset(long[] a, int i, long v) {
+        LONGS.setRelease(a, i, v);
+    }
+
+    /** Configures a {@link BatchPipeline}. Not thread-safe. */
+    public static final class Builder {
+        private final BalancedBatchSampler sampler;
+        private FeatureMatrix[] sources = new FeatureMatrix[0];
+        private boolean oneHot;
+        private int slots = 4;
+        private int threads = 1;
+        private int epoch;
+        private int batch;
+        private LongConsumer afterGather;
+
+        private Builder(BalancedBatchSampler sampler) {
+            this.sampler = Objects.requireNonNull(sampler, "sampler");
+        }
+
+        /** Feature matrices to gather from, all aligned with the labels (same row count). */
+        public Builder features(FeatureMatrix... sources) {
+            int n = sampler.classes().sampleCount();
+            for (int i = 0; i < sources.length; i++) {
+                if (sources[i].rows() != n) {
+                    throw new IllegalArgumentException("feature source " + i + " has " + sources[i].rows()
+                            + " rows, the labels have " + n);
+                }
+            }
+            this.sources = sources.clone();
+            return this;
+        }
+
+        /** Also write one-hot labels as wide as the number of classes (default false). */
+        public Builder oneHot(boolean oneHot) {
+            this.oneHot = oneHot;
+            return this;
+        }
+
+        /** Number of slots: batches sampled and gathered ahead (default 4). */
+        public Builder prefetch(int slots) {
+            if (slots < 1) {
+                throw new IllegalArgumentException("prefetch must be at least 1 slot, got " + slots);
+            }
+            this.slots = slots;
+            return this;
+        }
+
+        /** Number of gathering threads (default 1). */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** Starts the stream at batch {@code batch} of epoch {@code epoch} (default 0, 0): a resume. */
+        public Builder start(int epoch, int batch) {
+            this.epoch = epoch;
+            this.batch = batch;
+            return this;
+        }
+
+        /** Test hook: runs in the gathering thread after each batch's rows are gathered. */
+        Builder afterGather(LongConsumer hook) {
+            this.afterGather = hook;
+            return this;
+        }
+
+        /** Builds the pipeline and starts its threads. */
+        public BatchPipeline build() {
+            return new BatchPipeline(this);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.github.balancedbatch.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.balancedbatch.data.FeatureMatrix;
+import io.github.balancedbatch.sampler.BalancedBatchSampler;
+import io.github.balancedbatch.sampler.BatchCursor;
+import io.github.balancedbatch.sampler.ClassIndex;
+import io.github.balancedbatch.sampler.SyntheticLabels;
+import java.nio.FloatBuffer;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BatchPipelineTest {
+    static final int[] LABELS = SyntheticLabels.zipf(3_000, 60, 2, 1);
+    static final int D = 6;
+    static final FeatureMatrix FEATURES = features(LABELS.length, D, 0);
+    static final FeatureMatrix SECOND = features(LABELS.length, 2, 1000);
+
+    static FeatureMatrix features(int rows, int d, float offset) {
+        float[] data = new float[rows * d];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = offset + i / d + (i % d) / 10f; // row r, column j -> offset + r + j/10
+        }
+        return FeatureMatrix.copyOf(data, d);
+    }
+
+    static BalancedBatchSampler sampler(long seed) {
+        return BalancedBatchSampler.builder(ClassIndex.of(LABELS)).classesPerBatch(7).samplesPerClass(3).seed(seed).build();
+    }
+
+    @AfterEach
+    void noThreadLeftRunning() {
+        assertEquals(0, PipelineStressTest.pipelineThreads(), "pipeline threads still running");
+    }
+
+    @Test
+    void deliversTheSamplersBatchesInOrderWithFeaturesAndLabels() throws InterruptedException {
+        BalancedBatchSampler s = sampler(5);
+        BatchCursor expected = s.cursor(2, 3);
+        int[] rows = new int[s.batchSize()];
+        try (BatchPipeline p = BatchPipeline.builder(s).features(FEATURES, SECOND).oneHot(true).prefetch(3).threads(2)
+                .start(2, 3).build()) {
+            for (int i = 0; i < 2 * s.batchesPerEpoch(); i++) {
+                int epoch = expected.epoch();
+                int batch = expected.batch();
+                expected.next(rows);
+                try (Batch b = p.take()) {
+                    assertEquals(i, b.sequence());
+                    assertEquals(epoch, b.epoch());
+                    assertEquals(batch, b.batch());
+                    assertArrayEquals(rows, b.rows());
+                    FloatBuffer f = b.features(0);
+                    FloatBuffer g = b.features(1);
+                    assertEquals(rows.length * D, f.remaining());
+                    for (int r = 0; r < rows.length; r++) {
+                        assertEquals(rows[r] + 0.5f, f.get(r * D + 5), 1e-3f);
+                        assertEquals(1000 + rows[r] + 0.1f, g.get(r * 2 + 1), 1e-3f);
+                        assertEquals(LABELS[rows[r]], b.labels().get(r));
+                        assertEquals(1f, b.oneHot().get(r * 60 + LABELS[rows[r]]));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void builderRefusesMisalignedSourcesAndBadSizes() {
+        BalancedBatchSampler s = sampler(1);
+        assertEquals("feature source 0 has 10 rows, the labels have 3000", assertThrows(IllegalArgumentException.class,
+                () -> BatchPipeline.builder(s).features(features(10, 2, 0))).getMessage());
+        assertEquals("prefetch must be at least 1 slot, got 0",
+                assertThrows(IllegalArgumentException.class, () -> BatchPipeline.builder(s).prefetch(0)).getMessage());
+        assertEquals("threads must be at least 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> BatchPipeline.builder(s).threads(0)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> BatchPipeline.builder(s).start(0, 1_000).build());
+    }
+
+    @Test
+    void aFailureReachesTheNextTakeWithItsCause() throws InterruptedException {
+        IllegalStateException boom = new IllegalStateException("disk on fire");
+        BatchPipeline p = BatchPipeline.builder(sampler(2)).features(FEATURES).threads(2)
+                .afterGather(seq -> {
+                    if (seq == 5) {
+                        throw boom;
+                    }
+                }).build();
+        try {
+            PipelineException e = assertThrows(PipelineException.class, () -> {
+                for (int i = 0; i < 100; i++) {
+                    p.take().close();
+                }
+            });
+            assertSame(boom, e.getCause());
+            assertTrue(e.getMessage().startsWith("balanced-batch-gather-1 failed: java.lang.IllegalStateException: disk on fire"),
+                    e.getMessage());
+            assertThrows(PipelineException.class, p::take, "and again at every later take");
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void interruptedConsumerGetsInterruptedExceptionAndLosesNothing() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        BalancedBatchSampler s = sampler(3);
+        int[][] expected = new int[3][s.batchSize()];
+        BatchCursor c = s.cursor(0, 0);
+        for (int[] e : expected) {
+            c.next(e);
+        }
+        try (BatchPipeline p = BatchPipeline.builder(s).afterGather(seq -> {
+            if (seq == 1) {
+                awaitQuietly(gate);
+            }
+        }).build()) {
+            try (Batch b = p.take()) {
+                assertArrayEquals(expected[0], b.rows());
+            }
+            Thread.currentThread().interrupt();
+            InterruptedException e = assertThrows(InterruptedException.class, p::take);
+            assertEquals("interrupted while waiting for batch 1", e.getMessage());
+            assertFalse(Thread.currentThread().isInterrupted());
+            gate.countDown();
+            try (Batch b = p.take()) {
+                assertArrayEquals(expected[1], b.rows(), "the interrupted take's batch is delivered next");
+            }
+            try (Batch b = p.take()) {
+                assertArrayEquals(expected[2], b.rows());
+            }
+        }
+    }
+
+    @Test
+    void closeFromAnotherThreadWakesABlockedConsumerAndIsIdempotent() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        BatchPipeline p = BatchPipeline.builder(sampler(4)).afterGather(seq -> awaitQuietly(never)).build();
+        AtomicReference<Throwable> seen = new AtomicReference<>();
+        Thread consumer = new Thread(() -> {
+            try {
+                p.take();
+            } catch (Throwable t) {
+                seen.set(t);
+            }
+        });
+        consumer.start();
+        Thread.sleep(50);
+        Thread closer = new Thread(p::close);
+        never.countDown();
+        closer.start();
+        closer.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(closer.isAlive(), "close() returned");
+        consumer.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(consumer.isAlive());
+        p.close();
+        Throwable t = seen.get();
+        assertTrue(t == null || t instanceof IllegalStateException, String.valueOf(t));
+        assertEquals("the pipeline is closed", assertThrows(IllegalStateException.class, p::take).getMessage());
+    }
+
+    @Test
+    void takingEverySlotWithoutHandingBackIsRefused() throws InterruptedException {
+        try (BatchPipeline p = BatchPipeline.builder(sampler(6)).prefetch(2).build()) {
+            Batch a = p.take();
+            p.take();
+            assertEquals("all 2 slots are taken: close() a batch before taking more",
+                    assertThrows(IllegalStateException.class, p::take).getMessage());
+            a.close();
+            a.close(); // idempotent
+            assertEquals(2, p.take().sequence());
+        }
+    }
+
+    static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static long seedOf(SplittableRandom r) {
+        return r.nextLong();
+    }
+}
