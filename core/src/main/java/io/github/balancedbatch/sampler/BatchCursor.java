@@ -164,6 +164,7 @@ public final class BatchCursor {
         final int k = samplesPerClass;
         final BoundedRandom rng = random;
         deck.draw(0, p * worldSize, rng, chosen, 0);
+        samples.touch(chosen, chosen.length);
         for (int g = 0; g < worldSize; g++) {
             boolean mine = g == rank;
             for (int i = 0; i < p; i++) {

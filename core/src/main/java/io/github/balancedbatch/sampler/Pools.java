@@ -31,6 +31,8 @@ final class Pools {
     /** Per segment: start, size, position in the current pass, generation stamp; one cache line. */
     private final int[] state;
     private int generation;
+    /** Written by {@link #touch} so that its loads are not optimised away. */
+    private int touched;
 
     /**
      * @param canon   the values of all segments, in canonical order (shared, never written)
@@ -48,6 +50,20 @@ final class Pools {
         }
     }
 
+    /** The common case of {@link #draw}: the current pass has {@code count} values left, shuffled. */
+    private void drawWithinPass(int start, int n, int pos, int count, BoundedRandom rng, int[] dst, int off) {
+        final int[] w = work;
+        int p = start + pos;
+        int left = n - pos;
+        for (int t = 0; t < count; t++, p++, left--) {
+            int j = p + rng.nextInt(left);
+            int v = w[j];
+            w[j] = w[p];
+            w[p] = v;
+            dst[off + t] = v;
+        }
+    }
+
     /** Heap bytes of the working copy and the per-segment state. */
     long heapBytes() {
         return 4L * (work.length + state.length);
@@ -56,6 +72,27 @@ final class Pools {
     /** Starts a new generation: every segment begins a fresh pass from canonical order. */
     void restart() {
         generation++;
+    }
+
+    /**
+     * Reads ahead: loads the state and the next working value of each of {@code segments[0 .. count)}
+     * with independent loads, so that their cache misses overlap instead of being paid one by one in
+     * {@link #draw}. Changes nothing.
+     */
+    void touch(int[] segments, int count) {
+        final int[] st = state;
+        final int[] w = work;
+        int sum = 0;
+        for (int i = 0; i < count; i++) {
+            sum += st[(segments[i] << 2) + POS];
+        }
+        for (int i = 0; i < count; i++) {
+            int b = segments[i] << 2;
+            sum += st[b + STAMP] == generation
+                    ? w[st[b + START] + Math.min(st[b + POS], st[b + SIZE] - 1)]
+                    : canon[st[b + START]];
+        }
+        touched = sum;
     }
 
     /**
@@ -74,6 +111,11 @@ final class Pools {
             System.arraycopy(canon, start, w, start, n);
             st[b + STAMP] = generation;
             pos = 0;
+        }
+        if (rng != null && count <= n - pos) {
+            drawWithinPass(start, n, pos, count, rng, dst, off);
+            st[b + POS] = pos + count;
+            return;
         }
         int head = n; // values at [head, n) of the current pass are drawn last
         boolean wrapped = false;
