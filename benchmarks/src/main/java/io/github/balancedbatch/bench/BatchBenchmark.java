@@ -1,0 +1,167 @@
+package io.github.balancedbatch.bench;
+
+import io.github.balancedbatch.bench.naive.NaiveBatchGenerator;
+import io.github.balancedbatch.data.BatchBuffers;
+import io.github.balancedbatch.data.BatchLabels;
+import io.github.balancedbatch.data.FeatureMatrix;
+import io.github.balancedbatch.sampler.BatchCursor;
+import io.github.balancedbatch.sampler.ClassIndex;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A whole batch, as a training loop takes it: P*K row indices, their rows of {@code dim} floats and
+ * their label values. Measured as the mean (AverageTime, ns per batch) and as a latency
+ * distribution (SampleTime: p50, p99, p99.9, max), since a training loop stalls on the slow batch.
+ * <ul>
+ *   <li>{@code naive}: the seed's {@code __getitem__} ({@link NaiveBatchGenerator#nextBatch}):
+ *       fresh index, label and {@code float[P*K][dim]} arrays per batch;</li>
+ *   <li>{@code fast}: {@link BatchCursor#next(int[], int[])}, {@link FeatureMatrix#gather} into a
+ *       reused direct {@code FloatBuffer} and {@link BatchLabels#values} into a reused direct
+ *       {@code IntBuffer}; allocates nothing.</li>
+ * </ul>
+ *
+ * <p>Data cap as in {@link GatherBenchmark}: min(N, rows that fit in 1 GiB) rows, i.e. faceid runs
+ * on its first 524,288 samples at dim 512 (with their labels; the naive generator needs one data row
+ * per label). One trial holds one copy (heap for {@code naive}, off-heap for {@code fast}).
+ */
+@BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "-Xmn128m", "-XX:+AlwaysPreTouch"})
+public class BatchBenchmark {
+
+    /** The parameters and the labels of the (capped) data set, grouped once; shared by all threads. */
+    @State(Scope.Benchmark)
+    public static class Data {
+        @Param({"mnist", "seed", "faceid"})
+        public Workload workload;
+
+        @Param({"512"})
+        public int dim;
+
+        int rows;
+        int[] labels;
+        ClassIndex index;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            rows = workload.rowsFor(dim);
+            labels = Arrays.copyOf(workload.labels(), rows);
+            index = ClassIndex.of(labels);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            labels = null;
+            index = null;
+        }
+    }
+
+    /** The seed's generator and its {@code float[rows][dim]} data set. */
+    @State(Scope.Thread)
+    public static class Naive {
+        NaiveBatchGenerator generator;
+        float[][] data;
+
+        @Setup(Level.Trial)
+        public void setUp(Data shape) {
+            generator = shape.workload.naive(shape.labels);
+            data = SyntheticFeatures.heapRows(shape.rows, shape.dim);
+            System.gc(); // promote the data set now, so that the warm-up does not pay for it
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            generator = null;
+            data = null;
+        }
+    }
+
+    /** Off-heap storage, wrapped (not copied) by a {@link FeatureMatrix}; shared by all threads. */
+    @State(Scope.Benchmark)
+    public static class OffHeapRows {
+        ByteBuffer bytes;
+        FeatureMatrix matrix;
+
+        @Setup(Level.Trial)
+        public void setUp(Data shape) {
+            bytes = SyntheticFeatures.direct(shape.rows, shape.dim);
+            matrix = FeatureMatrix.wrap(bytes, shape.rows, shape.dim);
+        }
+
+        /** Drops every reference; the direct buffer's memory is freed by the garbage collector. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            matrix = null;
+            bytes = null;
+        }
+    }
+
+    /** One thread's cursor and its reused arrays and direct buffers. */
+    @State(Scope.Thread)
+    public static class Fast {
+        ClassIndex index;
+        BatchCursor cursor;
+        int[] rows;
+        int[] classes;
+        FloatBuffer features;
+        IntBuffer labels;
+
+        @Setup(Level.Trial)
+        public void setUp(Data shape) {
+            index = shape.index;
+            cursor = shape.workload.sampler(index).cursor(0, 0);
+            int n = shape.workload.batchSize();
+            rows = new int[n];
+            classes = new int[n];
+            features = BatchBuffers.floats(n * shape.dim);
+            labels = BatchBuffers.ints(n);
+        }
+
+        /** Indices, then features and labels, each buffer filled from its start. */
+        FloatBuffer next(FeatureMatrix matrix) {
+            cursor.next(rows, classes);
+            matrix.gather(rows, 0, rows.length, features.clear());
+            BatchLabels.values(index, classes, classes.length, labels.clear());
+            return features;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            index = null;
+            cursor = null;
+            rows = null;
+            classes = null;
+            features = null;
+            labels = null;
+        }
+    }
+
+    @Benchmark
+    public float[][] naive(Naive naive) {
+        return naive.generator.nextBatch(naive.data);
+    }
+
+    @Benchmark
+    public FloatBuffer fast(Fast fast, OffHeapRows data) {
+        return fast.next(data.matrix);
+    }
+}

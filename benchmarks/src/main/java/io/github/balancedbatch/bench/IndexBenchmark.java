@@ -1,0 +1,149 @@
+package io.github.balancedbatch.bench;
+
+import io.github.balancedbatch.bench.naive.NaiveBatchGenerator;
+import io.github.balancedbatch.sampler.BatchCursor;
+import io.github.balancedbatch.sampler.ClassIndex;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Index generation alone, in ns per batch of P*K row indices, on the standard workloads:
+ * <ul>
+ *   <li>{@code naive}: the seed's algorithm ({@link NaiveBatchGenerator#nextIndices()}), O(P*C)
+ *       per batch and a few fresh arrays;</li>
+ *   <li>{@code fast}: {@link BatchCursor#next(int[])} into a reused array, O(P*K), no allocation
+ *       (check with {@code -prof gc});</li>
+ *   <li>{@code floor}: P*K bounded draws {@code SplittableRandom.nextInt(N)} from one generator into
+ *       a reused array and nothing else, the least any random sampler can cost.</li>
+ * </ul>
+ * Each method returns its array so that the work cannot be eliminated. The cursor runs as an
+ * endless stream, so epoch starts are included at their real rate.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "-Xmn128m", "-XX:+AlwaysPreTouch"})
+public class IndexBenchmark {
+
+    /** The workload's labels, grouped once; shared by all threads (immutable after setup). */
+    @State(Scope.Benchmark)
+    public static class Labels {
+        @Param({"mnist", "seed", "faceid"})
+        public Workload workload;
+
+        int[] labels;
+        ClassIndex index;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            labels = workload.labels();
+            index = ClassIndex.of(labels);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            labels = null;
+            index = null;
+        }
+    }
+
+    /** Our cursor and the caller's reused row array. */
+    @State(Scope.Thread)
+    public static class Fast {
+        BatchCursor cursor;
+        int[] rows;
+
+        @Setup(Level.Trial)
+        public void setUp(Labels labels) {
+            cursor = labels.workload.sampler(labels.index).cursor(0, 0);
+            rows = new int[labels.workload.batchSize()];
+        }
+
+        int[] next() {
+            cursor.next(rows);
+            return rows;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            cursor = null;
+            rows = null;
+        }
+    }
+
+    /** The seed's generator. */
+    @State(Scope.Thread)
+    public static class Naive {
+        NaiveBatchGenerator generator;
+
+        @Setup(Level.Trial)
+        public void setUp(Labels labels) {
+            generator = labels.workload.naive(labels.labels);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            generator = null;
+        }
+    }
+
+    /** One generator, N, and a reused array of P*K slots. */
+    @State(Scope.Thread)
+    public static class Floor {
+        SplittableRandom random;
+        int bound;
+        int[] rows;
+
+        @Setup(Level.Trial)
+        public void setUp(Labels labels) {
+            random = new SplittableRandom(Workload.SAMPLER_SEED);
+            bound = labels.workload.samples();
+            rows = new int[labels.workload.batchSize()];
+        }
+
+        int[] next() {
+            final SplittableRandom r = random;
+            final int n = bound;
+            final int[] a = rows;
+            for (int i = 0; i < a.length; i++) {
+                a[i] = r.nextInt(n);
+            }
+            return a;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            random = null;
+            rows = null;
+        }
+    }
+
+    @Benchmark
+    public int[] naive(Naive naive) {
+        return naive.generator.nextIndices();
+    }
+
+    @Benchmark
+    public int[] fast(Fast fast) {
+        return fast.next();
+    }
+
+    @Benchmark
+    public int[] floor(Floor floor) {
+        return floor.next();
+    }
+}

@@ -1,0 +1,115 @@
+package io.github.balancedbatch.bench;
+
+import io.github.balancedbatch.bench.naive.NaiveBatchGenerator;
+import io.github.balancedbatch.sampler.BalancedBatchSampler;
+import io.github.balancedbatch.sampler.BatchCursor;
+import io.github.balancedbatch.sampler.ClassIndex;
+import io.github.balancedbatch.sampler.SyntheticLabels;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Index cost per batch (ns) at fixed P = 75, K = 10 as the data set grows: N = 20,000 x scale
+ * samples over C = 200 x scale Zipf-like classes (each at least 2 samples), scale 1, 10, 100
+ * (N up to 2,000,000, C up to 20,000). SPEC §4 asks that ours stays flat (O(P*K) per batch); the
+ * seed's algorithm ({@code naive}) is O(P*C) per batch and grows.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "-Xmn128m", "-XX:+AlwaysPreTouch"})
+public class ScalingBenchmark {
+    static final int CLASSES_PER_BATCH = 75;
+    static final int SAMPLES_PER_CLASS = 10;
+
+    /** The labels at one scale, grouped once; shared by all threads. */
+    @State(Scope.Benchmark)
+    public static class Labels {
+        @Param({"1", "10", "100"})
+        public int scale;
+
+        int[] labels;
+        ClassIndex index;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            labels = SyntheticLabels.zipf(20_000 * scale, 200 * scale, 2, Workload.LABEL_SEED);
+            index = ClassIndex.of(labels);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            labels = null;
+            index = null;
+        }
+    }
+
+    /** Our cursor and the caller's reused row array. */
+    @State(Scope.Thread)
+    public static class Fast {
+        BatchCursor cursor;
+        int[] rows;
+
+        @Setup(Level.Trial)
+        public void setUp(Labels labels) {
+            BalancedBatchSampler sampler = BalancedBatchSampler.builder(labels.index)
+                    .classesPerBatch(CLASSES_PER_BATCH)
+                    .samplesPerClass(SAMPLES_PER_CLASS)
+                    .seed(Workload.SAMPLER_SEED)
+                    .build();
+            cursor = sampler.cursor(0, 0);
+            rows = new int[sampler.batchSize()];
+        }
+
+        int[] next() {
+            cursor.next(rows);
+            return rows;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            cursor = null;
+            rows = null;
+        }
+    }
+
+    /** The seed's generator. */
+    @State(Scope.Thread)
+    public static class Naive {
+        NaiveBatchGenerator generator;
+
+        @Setup(Level.Trial)
+        public void setUp(Labels labels) {
+            generator = new NaiveBatchGenerator(labels.labels, CLASSES_PER_BATCH, SAMPLES_PER_CLASS, true,
+                    Workload.SAMPLER_SEED);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            generator = null;
+        }
+    }
+
+    @Benchmark
+    public int[] naive(Naive naive) {
+        return naive.generator.nextIndices();
+    }
+
+    @Benchmark
+    public int[] fast(Fast fast) {
+        return fast.next();
+    }
+}

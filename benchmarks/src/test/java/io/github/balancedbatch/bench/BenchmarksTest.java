@@ -1,0 +1,259 @@
+package io.github.balancedbatch.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.balancedbatch.bench.naive.NaiveBatchGenerator;
+import io.github.balancedbatch.sampler.BatchCursor;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs every benchmark's setup, each benchmark method a few times and the teardown, on the small
+ * mnist workload (N = 60,000, dim 64), and checks that the results are what the benchmark claims to
+ * measure: right sizes, indices in range, the same floats from every gather of the same rows.
+ * Asserts no time.
+ */
+class BenchmarksTest {
+    private static final Workload W = Workload.mnist;
+    private static final int DIM = 64;
+
+    /** Asserts P*K indices in [0, n); with labels, exactly P distinct classes with K each. */
+    private static void assertBatch(int[] rows, int n, int[] labels, int p, int k) {
+        assertEquals(p * k, rows.length);
+        Map<Integer, Integer> perClass = new HashMap<>();
+        for (int r : rows) {
+            assertTrue(r >= 0 && r < n, "row " + r + " outside [0, " + n + ")");
+            if (labels != null) {
+                perClass.merge(labels[r], 1, Integer::sum);
+            }
+        }
+        if (labels != null) {
+            assertEquals(p, perClass.size(), "classes in " + perClass);
+            perClass.values().forEach(c -> assertEquals(k, c, "samples per class in " + perClass));
+        }
+    }
+
+    private static float[] floats(FloatBuffer b, int count) {
+        float[] a = new float[count];
+        b.get(0, a);
+        return a;
+    }
+
+    private static float[] flatten(float[][] rows) {
+        int d = rows[0].length;
+        float[] a = new float[rows.length * d];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, a, i * d, d);
+        }
+        return a;
+    }
+
+    private static float[] expected(int[] indices, int from, int count, int dim) {
+        float[] a = new float[count * dim];
+        for (int s = 0; s < count; s++) {
+            SyntheticFeatures.row(indices[from + s], dim, a, s * dim);
+        }
+        return a;
+    }
+
+    @Test
+    void workloadsMatchTheSpec() {
+        assertEquals(60_000, Workload.mnist.labels().length);
+        assertEquals(100, Workload.mnist.batchSize());
+        assertEquals(750, Workload.seed.batchSize());
+        assertEquals(256, Workload.faceid.batchSize());
+        assertEquals(Workload.seed, Workload.valueOf("seed"));
+        assertEquals(1_000_000, Workload.faceid.rowsFor(64));
+        assertEquals(524_288, Workload.faceid.rowsFor(512));
+        assertEquals(131_072, Workload.seed.rowsFor(2048));
+        assertEquals(60_000, Workload.mnist.rowsFor(2048));
+    }
+
+    @Test
+    void indexBenchmark() {
+        IndexBenchmark bench = new IndexBenchmark();
+        IndexBenchmark.Labels labels = new IndexBenchmark.Labels();
+        labels.workload = W;
+        labels.setUp();
+        IndexBenchmark.Fast fast = new IndexBenchmark.Fast();
+        fast.setUp(labels);
+        IndexBenchmark.Naive naive = new IndexBenchmark.Naive();
+        naive.setUp(labels);
+        IndexBenchmark.Floor floor = new IndexBenchmark.Floor();
+        floor.setUp(labels);
+        int n = W.samples();
+        for (int i = 0; i < 3; i++) {
+            int[] f = bench.fast(fast);
+            assertBatch(f, n, labels.labels, W.classesPerBatch(), W.samplesPerClass());
+            assertSame(f, bench.fast(fast), "fast reuses its array");
+            int[] nv = bench.naive(naive);
+            assertBatch(nv, n, labels.labels, W.classesPerBatch(), W.samplesPerClass());
+            assertNotSame(nv, bench.naive(naive), "naive allocates per batch");
+            assertBatch(bench.floor(floor), n, null, W.classesPerBatch(), W.samplesPerClass());
+        }
+        fast.tearDown();
+        naive.tearDown();
+        floor.tearDown();
+        labels.tearDown();
+    }
+
+    @Test
+    void gatherBenchmarkCopiesTheSameFloatsEveryWay() {
+        GatherBenchmark bench = new GatherBenchmark();
+        GatherBenchmark.Data data = new GatherBenchmark.Data();
+        data.workload = W;
+        data.dim = DIM;
+        data.setUp();
+        assertEquals(W.samples(), data.rows);
+        GatherBenchmark.HeapRows heap = new GatherBenchmark.HeapRows();
+        heap.setUp(data);
+        GatherBenchmark.FlatRows flat = new GatherBenchmark.FlatRows();
+        flat.setUp(data);
+        GatherBenchmark.OffHeapRows offHeap = new GatherBenchmark.OffHeapRows();
+        offHeap.setUp(data);
+        GatherBenchmark.Ring naiveRing = new GatherBenchmark.Ring();
+        naiveRing.setUp(data);
+        GatherBenchmark.Ring fastRing = new GatherBenchmark.Ring();
+        fastRing.setUp(data);
+        GatherBenchmark.Ring loopRing = new GatherBenchmark.Ring();
+        loopRing.setUp(data);
+        GatherBenchmark.Ring contiguousRing = new GatherBenchmark.Ring();
+        contiguousRing.setUp(data);
+
+        int k = W.batchSize();
+        int batchFloats = k * DIM;
+        assertEquals(GatherBenchmark.RING * k, naiveRing.indices.length);
+        assertArrayEquals(naiveRing.indices, fastRing.indices, "every thread's ring is the same");
+        for (int b = 0; b < GatherBenchmark.RING; b += 997) {
+            assertBatch(Arrays.copyOfRange(naiveRing.indices, b * k, (b + 1) * k), data.rows,
+                    data.labels, W.classesPerBatch(), W.samplesPerClass());
+        }
+
+        int[] indices = naiveRing.indices;
+        // A full lap of the ring and one more batch: every batch fresh, then back to the start.
+        for (int b = 0; b <= GatherBenchmark.RING; b++) {
+            int from = (b % GatherBenchmark.RING) * k;
+            float[] want = expected(indices, from, k, DIM);
+            if (b < 3 || b == GatherBenchmark.RING) {
+                float[][] naive = bench.naive(heap, naiveRing);
+                assertEquals(k, naive.length);
+                assertArrayEquals(want, flatten(naive), "naive, batch " + b);
+                FloatBuffer fast = bench.fast(offHeap, fastRing);
+                assertEquals(batchFloats, fast.position());
+                assertArrayEquals(want, floats(fast, batchFloats), "fast, batch " + b);
+                assertArrayEquals(want, bench.rowLoop(flat, loopRing), "rowLoop, batch " + b);
+            } else {
+                naiveRing.nextBatch();
+                fastRing.nextBatch();
+                loopRing.nextBatch();
+            }
+        }
+
+        // contiguous: consecutive regions of the same data, wrapping before the end.
+        int regions = data.rows * DIM / batchFloats;
+        for (int i = 0; i < regions + 2; i++) {
+            int start = (i % regions) * batchFloats;
+            float[] want = new float[batchFloats];
+            for (int r = 0; r < k; r++) {
+                SyntheticFeatures.row(start / DIM + r, DIM, want, r * DIM);
+            }
+            assertArrayEquals(want, floats(bench.contiguous(offHeap, contiguousRing), batchFloats),
+                    "contiguous region " + i);
+        }
+
+        for (GatherBenchmark.Ring r : new GatherBenchmark.Ring[] {naiveRing, fastRing, loopRing, contiguousRing}) {
+            r.tearDown();
+        }
+        heap.tearDown();
+        flat.tearDown();
+        offHeap.tearDown();
+        data.tearDown();
+    }
+
+    @Test
+    void batchBenchmarkProducesWholeBatches() {
+        BatchBenchmark bench = new BatchBenchmark();
+        BatchBenchmark.Data data = new BatchBenchmark.Data();
+        data.workload = W;
+        data.dim = DIM;
+        data.setUp();
+        BatchBenchmark.Naive naive = new BatchBenchmark.Naive();
+        naive.setUp(data);
+        BatchBenchmark.OffHeapRows offHeap = new BatchBenchmark.OffHeapRows();
+        offHeap.setUp(data);
+        BatchBenchmark.Fast fast = new BatchBenchmark.Fast();
+        fast.setUp(data);
+        int k = W.batchSize();
+        for (int i = 0; i < 3; i++) {
+            FloatBuffer features = bench.fast(fast, offHeap);
+            assertBatch(fast.rows, data.rows, data.labels, W.classesPerBatch(), W.samplesPerClass());
+            assertArrayEquals(expected(fast.rows, 0, k, DIM), floats(features, k * DIM));
+            assertEquals(k, fast.labels.position());
+            for (int s = 0; s < k; s++) {
+                assertEquals(data.labels[fast.rows[s]], fast.labels.get(s), "label of slot " + s);
+            }
+
+            float[][] batch = bench.naive(naive);
+            NaiveBatchGenerator generator = naive.generator;
+            int[] rows = generator.lastIndices();
+            assertBatch(rows, data.rows, data.labels, W.classesPerBatch(), W.samplesPerClass());
+            assertArrayEquals(expected(rows, 0, k, DIM), flatten(batch));
+            for (int s = 0; s < k; s++) {
+                assertEquals(data.labels[rows[s]], generator.lastLabels()[s]);
+            }
+        }
+        fast.tearDown();
+        offHeap.tearDown();
+        naive.tearDown();
+        data.tearDown();
+    }
+
+    @Test
+    void scalingBenchmark() {
+        ScalingBenchmark bench = new ScalingBenchmark();
+        ScalingBenchmark.Labels labels = new ScalingBenchmark.Labels();
+        labels.scale = 1;
+        labels.setUp();
+        assertEquals(20_000, labels.labels.length);
+        assertEquals(200, labels.index.classCount());
+        ScalingBenchmark.Fast fast = new ScalingBenchmark.Fast();
+        fast.setUp(labels);
+        ScalingBenchmark.Naive naive = new ScalingBenchmark.Naive();
+        naive.setUp(labels);
+        for (int i = 0; i < 3; i++) {
+            assertBatch(bench.fast(fast), 20_000, labels.labels, 75, 10);
+            assertBatch(bench.naive(naive), 20_000, labels.labels, 75, 10);
+        }
+        fast.tearDown();
+        naive.tearDown();
+        labels.tearDown();
+    }
+
+    @Test
+    void buildBenchmark() {
+        BuildBenchmark bench = new BuildBenchmark();
+        BuildBenchmark.Labels labels = new BuildBenchmark.Labels();
+        assertEquals(Workload.faceid, labels.workload, "benchmark runs build faceid");
+        labels.workload = W;
+        labels.setUp();
+        int[] copy = labels.labels.clone();
+        BatchCursor cursor = bench.fast(labels);
+        assertEquals(W.samples(), cursor.sampler().classes().sampleCount());
+        int[] rows = new int[W.batchSize()];
+        cursor.next(rows);
+        assertBatch(rows, W.samples(), labels.labels, W.classesPerBatch(), W.samplesPerClass());
+        NaiveBatchGenerator naive = bench.naive(labels);
+        assertNotNull(naive);
+        assertEquals(W.classes(), naive.classCount());
+        assertArrayEquals(copy, labels.labels, "building leaves the labels alone");
+        labels.tearDown();
+    }
+}
