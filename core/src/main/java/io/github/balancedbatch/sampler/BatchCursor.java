@@ -28,8 +28,11 @@ public final class BatchCursor {
     private final boolean mix;
     private final Pools samples;
     private final Pools deck;
+    private final int deckBase;
+    /** The bases (see {@link Pools}) of the classes dealt for the current step. */
     private final int[] chosen;
-    private final int[] discard;
+    /** With shards, the whole step's rows. */
+    private final int[] global;
     private final int[] scratch;
 
     private BoundedRandom random;
@@ -50,9 +53,14 @@ public final class BatchCursor {
         ClassIndex index = sampler.classes();
         this.samples = new Pools(index.rows(), index.offsets());
         int[] active = index.activeClasses();
-        this.deck = new Pools(active, new int[] {0, active.length});
+        int[] activeBases = new int[active.length]; // ascending, like the classes
+        for (int i = 0; i < active.length; i++) {
+            activeBases[i] = samples.base(active[i]);
+        }
+        this.deck = new Pools(activeBases, new int[] {0, active.length});
+        this.deckBase = deck.base(0);
         this.chosen = new int[classesPerBatch * worldSize];
-        this.discard = new int[samplesPerClass];
+        this.global = worldSize == 1 ? null : new int[batchSize * worldSize];
         this.scratch = new int[batchSize];
     }
 
@@ -63,7 +71,8 @@ public final class BatchCursor {
 
     /** Heap bytes held by this cursor's own arrays (headers excluded; the shared index not counted). */
     public long heapBytes() {
-        return samples.heapBytes() + deck.heapBytes() + 4L * (chosen.length + discard.length + scratch.length);
+        return samples.heapBytes() + deck.heapBytes()
+                + 4L * (chosen.length + scratch.length + (global == null ? 0 : global.length));
     }
 
     /** Epoch of the batch that the next call to {@code next} returns. */
@@ -162,23 +171,23 @@ public final class BatchCursor {
     private void generate(int[] rows, int off, int[] classes, int classesOff) {
         final int p = classesPerBatch;
         final int k = samplesPerClass;
+        final int all = chosen.length;
         final BoundedRandom rng = random;
-        deck.draw(0, p * worldSize, rng, chosen, 0);
-        samples.touch(chosen, chosen.length);
-        for (int g = 0; g < worldSize; g++) {
-            boolean mine = g == rank;
-            for (int i = 0; i < p; i++) {
-                int c = chosen[g * p + i];
-                if (mine) {
-                    samples.draw(c, k, rng, rows, off + i * k);
-                } else {
-                    samples.draw(c, k, rng, discard, 0);
-                }
+        deck.draw(deckBase, all, rng, chosen, 0);
+        samples.touch(chosen, all);
+        if (global == null) {
+            for (int i = 0; i < all; i++) {
+                samples.draw(chosen[i], k, rng, rows, off + i * k);
             }
+        } else {
+            for (int i = 0; i < all; i++) {
+                samples.draw(chosen[i], k, rng, global, i * k);
+            }
+            System.arraycopy(global, rank * batchSize, rows, off, batchSize);
         }
         if (classes != null) {
             for (int i = 0; i < p; i++) {
-                java.util.Arrays.fill(classes, classesOff + i * k, classesOff + (i + 1) * k, chosen[rank * p + i]);
+                java.util.Arrays.fill(classes, classesOff + i * k, classesOff + (i + 1) * k, samples.segment(chosen[rank * p + i]));
             }
         }
         if (mix) {

@@ -1,72 +1,80 @@
 package io.github.balancedbatch.sampler;
 
+import java.util.Arrays;
+
 /**
  * Sampling without replacement from many segments of one array, one lazily shuffled pass at a time.
  *
- * <p>{@code canon} holds the values of every segment in canonical order; {@code work} is this
- * object's copy, shuffled in place by an incremental Fisher-Yates: the next value of a segment is
- * drawn uniformly from the part of the current pass not yet drawn and swapped to the pass position.
- * A pass therefore costs O(1) per value and nothing up front. When a pass runs out, the next pass
- * shuffles on from the previous arrangement.
+ * <p>{@code canon} holds the values of every segment in canonical order, each segment sorted
+ * ascending. The working array holds, for each segment, a header of four ints (size, position in the
+ * current pass, stamp, start in {@code canon}) followed by the segment's values, shuffled in place by
+ * an incremental Fisher-Yates: the next value is drawn uniformly from the part of the current pass
+ * not yet drawn and swapped to the pass position. A pass costs O(1) per value and nothing up front;
+ * when it runs out, the next pass shuffles on from the previous arrangement. Keeping the header next
+ * to the values makes a small segment one cache line: one miss per segment drawn, not two. Segments
+ * are named by the offset of their header, their <em>base</em>.
  *
- * <p>Segments are reset to canonical order lazily: {@link #restart()} bumps a generation and a
- * segment copies its canonical values back at its first draw in the new generation. An epoch is
- * thereby a pure function of its seed, whatever epochs were drawn before.
- *
- * <p>When a pass runs out in the middle of one {@link #draw} call, the values this call has already
- * taken sit at the tail of the finished pass; the following passes of the same call draw the rest
- * of the segment first and those values last, so a call never repeats a value it can avoid and
+ * <p>When a pass runs out in the middle of one request, the values the request has already taken sit
+ * at the tail of the finished pass; the following passes of the same request draw the rest of the
+ * segment first and those values last, so a request never repeats a value it can avoid and
  * over-samples a short segment evenly.
+ *
+ * <p>Segments are reset to canonical order lazily: {@link #restart()} starts a new generation and a
+ * segment is restored at its first request in the new generation, so an epoch is a pure function of
+ * its seed, whatever was drawn before. A huge segment with few draws since its last restore is
+ * restored in O(drawn log n) rather than copied whole: without a completed pass, only the drawn prefix
+ * and the positions it displaced values to are dirty, and every displaced position's canonical value
+ * sits in the prefix, found again by binary search.
  *
  * <p>Not thread-safe. Allocates nothing after construction.
  */
 final class Pools {
-    private static final int START = 0;
-    private static final int SIZE = 1;
-    private static final int POS = 2;
-    private static final int STAMP = 3;
+    private static final int SIZE = 0;
+    private static final int POS = 1;
+    /** Generation times two, plus one if a pass completed since the segment was last restored. */
+    private static final int STAMP = 2;
+    private static final int CANON = 3;
+    private static final int HEADER = 4;
 
     private final int[] canon;
     private final int[] work;
-    /** Per segment: start, size, position in the current pass, generation stamp; one cache line. */
-    private final int[] state;
+    private final int[] bases;
     private int generation;
     /** Written by {@link #touch} so that its loads are not optimised away. */
     private int touched;
 
     /**
-     * @param canon   the values of all segments, in canonical order (shared, never written)
+     * @param canon   the values of all segments, each segment sorted ascending (shared, never written)
      * @param offsets segment {@code s} is {@code canon[offsets[s] .. offsets[s + 1])}
      */
     Pools(int[] canon, int[] offsets) {
-        this.canon = canon;
-        this.work = new int[canon.length];
         int segments = offsets.length - 1;
-        this.state = new int[segments * 4];
+        this.canon = canon;
+        this.work = new int[canon.length + HEADER * segments];
+        this.bases = new int[segments];
         for (int s = 0; s < segments; s++) {
-            state[4 * s + START] = offsets[s];
-            state[4 * s + SIZE] = offsets[s + 1] - offsets[s];
-            state[4 * s + STAMP] = -1;
+            int base = offsets[s] + HEADER * s;
+            int size = offsets[s + 1] - offsets[s];
+            bases[s] = base;
+            work[base + SIZE] = size;
+            work[base + CANON] = offsets[s];
+            System.arraycopy(canon, offsets[s], work, base + HEADER, size);
         }
     }
 
-    /** The common case of {@link #draw}: the current pass has {@code count} values left, shuffled. */
-    private void drawWithinPass(int start, int n, int pos, int count, BoundedRandom rng, int[] dst, int off) {
-        final int[] w = work;
-        int p = start + pos;
-        int left = n - pos;
-        for (int t = 0; t < count; t++, p++, left--) {
-            int j = p + rng.nextInt(left);
-            int v = w[j];
-            w[j] = w[p];
-            w[p] = v;
-            dst[off + t] = v;
-        }
+    /** The base of segment number {@code s}. */
+    int base(int s) {
+        return bases[s];
     }
 
-    /** Heap bytes of the working copy and the per-segment state. */
+    /** The number of the segment whose base is {@code base}. */
+    int segment(int base) {
+        return (base - work[base + CANON]) / HEADER;
+    }
+
+    /** Heap bytes of the working array and the bases. */
     long heapBytes() {
-        return 4L * (work.length + state.length);
+        return 4L * (work.length + bases.length);
     }
 
     /** Starts a new generation: every segment begins a fresh pass from canonical order. */
@@ -75,67 +83,99 @@ final class Pools {
     }
 
     /**
-     * Reads ahead: loads the state and the next working value of each of {@code segments[0 .. count)}
-     * with independent loads, so that their cache misses overlap instead of being paid one by one in
-     * {@link #draw}. Changes nothing.
+     * Reads ahead: loads the header (and, for a stale segment, the canonical values) of each of
+     * {@code bases[0 .. count)} with independent loads, so that their cache misses overlap instead of
+     * being paid one by one. Changes nothing.
      */
-    void touch(int[] segments, int count) {
-        final int[] st = state;
+    void touch(int[] bases, int count) {
         final int[] w = work;
         int sum = 0;
         for (int i = 0; i < count; i++) {
-            sum += st[(segments[i] << 2) + POS];
+            sum += w[bases[i] + POS];
         }
+        final int gen = generation;
         for (int i = 0; i < count; i++) {
-            int b = segments[i] << 2;
-            sum += st[b + STAMP] == generation
-                    ? w[st[b + START] + Math.min(st[b + POS], st[b + SIZE] - 1)]
-                    : canon[st[b + START]];
+            int b = bases[i];
+            if (w[b + STAMP] >>> 1 != gen) {
+                sum += canon[w[b + CANON]];
+            }
         }
         touched = sum;
     }
 
     /**
-     * Draws {@code count} values of segment {@code s} into {@code dst[off ..]}.
+     * Draws {@code count} values of the segment at {@code base} into {@code dst[off ..]}, restoring
+     * the segment first if it is stale.
      *
      * @param rng the source of randomness, or {@code null} to take values in canonical order
      */
-    void draw(int s, int count, BoundedRandom rng, int[] dst, int off) {
+    void draw(int base, int count, BoundedRandom rng, int[] dst, int off) {
         final int[] w = work;
-        final int[] st = state;
-        final int b = s << 2;
-        final int start = st[b + START];
-        final int n = st[b + SIZE];
-        int pos = st[b + POS];
-        if (st[b + STAMP] != generation) {
-            System.arraycopy(canon, start, w, start, n);
-            st[b + STAMP] = generation;
+        final int n = w[base + SIZE];
+        int pos = w[base + POS];
+        int stamp = w[base + STAMP];
+        if (stamp >>> 1 != generation) {
+            restore(base, n, pos, (stamp & 1) != 0);
             pos = 0;
+            stamp = generation << 1;
         }
-        if (rng != null && count <= n - pos) {
-            drawWithinPass(start, n, pos, count, rng, dst, off);
-            st[b + POS] = pos + count;
-            return;
+        if (rng != null && count <= n - pos) { // the common case: the pass does not run out
+            for (int t = 0, p = base + HEADER + pos, left = n - pos; t < count; t++, p++, left--) {
+                int j = p + rng.nextInt(left);
+                int v = w[j];
+                w[j] = w[p];
+                w[p] = v;
+                dst[off + t] = v;
+            }
+            w[base + POS] = pos + count;
+        } else {
+            w[base + POS] = drawAcrossPasses(base + HEADER, n, pos, count, rng, dst, off);
+            stamp |= 1;
         }
+        w[base + STAMP] = stamp;
+    }
+
+    /** The general case of {@link #draw}: passes may end (and begin) within this request. Returns the new position. */
+    private int drawAcrossPasses(int start, int n, int pos, int count, BoundedRandom rng, int[] dst, int off) {
+        final int[] w = work;
         int head = n; // values at [head, n) of the current pass are drawn last
         boolean wrapped = false;
-        for (int taken = 0; taken < count; taken++) {
+        for (int t = 0; t < count; t++) {
             if (pos == n) {
                 if (!wrapped) {
                     wrapped = true;
-                    head = n - taken;
+                    head = n - t;
                 }
                 pos = 0;
             }
             int limit = pos < head ? head : n;
-            int j = start + (rng == null ? pos : pos + rng.nextInt(limit - pos));
             int p = start + pos;
+            int j = rng == null ? p : p + rng.nextInt(limit - pos);
             int v = w[j];
             w[j] = w[p];
             w[p] = v;
-            dst[off + taken] = v;
+            dst[off + t] = v;
             pos++;
         }
-        st[b + POS] = pos;
+        return pos;
+    }
+
+    /** Puts a segment back in canonical order (see the class documentation). */
+    private void restore(int base, int n, int drawn, boolean completedPass) {
+        final int[] w = work;
+        final int[] c = canon;
+        final int from = w[base + CANON];
+        final int start = base + HEADER;
+        if (completedPass || drawn > (n >>> 8)) { // a streaming copy beats binary searches unless the segment is huge
+            System.arraycopy(c, from, w, start, n);
+            return;
+        }
+        for (int i = 0; i < drawn; i++) {
+            int q = Arrays.binarySearch(c, from, from + n, w[start + i]) - from;
+            if (q >= drawn) {
+                w[start + q] = c[from + q];
+            }
+            w[start + i] = c[from + i];
+        }
     }
 }

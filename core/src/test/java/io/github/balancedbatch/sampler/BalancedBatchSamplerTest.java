@@ -243,6 +243,31 @@ class BalancedBatchSamplerTest {
         assertEquals(12, Arrays.stream(epoch).flatMapToInt(Arrays::stream).distinct().count());
     }
 
+    /**
+     * A huge class drawn a few times per epoch is restored at the next epoch by undoing its draws,
+     * not by copying it whole: epochs reached through the stream must equal epochs computed alone.
+     */
+    @Test
+    void hugeClassesRestoreExactlyBetweenEpochs() {
+        int[] labels = new int[6_000 + 30];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i % 201 == 0 && i / 201 < 30 ? 1 + i / 201 % 10 : 0; // class 0: ~6,000 rows; 1..10: 3 rows each
+        }
+        for (boolean shuffle : new boolean[] {true, false}) {
+            BalancedBatchSampler s = builder(labels).classesPerBatch(2).samplesPerClass(3).batchesPerEpoch(2).seed(21)
+                    .shuffle(shuffle).build();
+            int[][] stream = Batches.take(s, 0, 0, 2 * 40);
+            for (int e = 39; e >= 0; e -= 3) {
+                int[][] alone = Batches.epoch(s, e);
+                assertArrayEquals(stream[2 * e], alone[0], "epoch " + e);
+                assertArrayEquals(stream[2 * e + 1], alone[1], "epoch " + e);
+            }
+            for (int[] batch : stream) {
+                assertEquals(6, Arrays.stream(batch).distinct().count(), Arrays.toString(batch));
+            }
+        }
+    }
+
     /** Lemire draws are uniform, including bounds near 2^31. */
     @Test
     void boundedRandomIsUniform() {
