@@ -11,8 +11,9 @@ import java.util.Arrays;
  * grouped by class, in data-set order inside a class, plus one offset per class: 4 bytes per sample
  * and a few ints per class.
  *
- * <p>Thread-safe (immutable). Building sorts a copy of the labels: O(N) time with a radix sort and
- * about 8 bytes per sample of temporary memory.
+ * <p>Thread-safe (immutable). Building is O(N): a counting sort when the label values are dense
+ * (range at most about 2N), else a stable radix sort of the row numbers; about 4 bytes per sample
+ * of temporary memory besides the index.
  */
 public final class ClassIndex {
     private final int[] rows;
@@ -49,26 +50,59 @@ public final class ClassIndex {
         if (labels.length == 0) {
             throw new IllegalArgumentException("labels are empty: at least one sample is needed");
         }
-        int[] keys = labels.clone();
-        int[] rows = identity(labels.length);
-        IntArrays.radixSort(keys, rows);
-        int distinct = 1;
-        for (int i = 1; i < keys.length; i++) {
-            if (keys[i] != keys[i - 1]) {
-                distinct++;
-            }
+        int n = labels.length;
+        int min = labels[0];
+        int max = labels[0];
+        for (int v : labels) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
         }
-        int[] values = new int[distinct];
-        int[] offsets = new int[distinct + 1];
-        values[0] = keys[0];
-        for (int i = 1, c = 0; i < keys.length; i++) {
-            if (keys[i] != keys[i - 1]) {
-                c++;
-                values[c] = keys[i];
-                offsets[c] = i;
+        long range = (long) max - min + 1;
+        int[] rows;
+        int[] values;
+        int[] offsets;
+        if (range <= 2L * n + 1024) { // dense labels: a counting sort, O(N + range)
+            int[] counts = new int[(int) range + 1];
+            for (int v : labels) {
+                counts[v - min + 1]++;
             }
+            int distinct = 0;
+            for (int i = 1; i <= range; i++) {
+                distinct += counts[i] > 0 ? 1 : 0;
+            }
+            values = new int[distinct];
+            offsets = new int[distinct + 1];
+            for (int i = 1, c = 0; i <= range; i++) {
+                if (counts[i] > 0) {
+                    values[c] = (int) (min + i - 1L);
+                    offsets[c + 1] = offsets[c] + counts[i];
+                    c++;
+                }
+                counts[i] += counts[i - 1]; // counts[i] = first slot of label min + i
+            }
+            rows = new int[n];
+            for (int i = 0; i < n; i++) {
+                rows[counts[labels[i] - min]++] = i;
+            }
+        } else { // sparse labels: a stable radix sort of the row numbers by label
+            rows = identity(n);
+            IntArrays.radixSortIndirect(rows, labels, true);
+            int distinct = 1;
+            for (int i = 1; i < n; i++) {
+                distinct += labels[rows[i]] != labels[rows[i - 1]] ? 1 : 0;
+            }
+            values = new int[distinct];
+            offsets = new int[distinct + 1];
+            values[0] = labels[rows[0]];
+            for (int i = 1, c = 0; i < n; i++) {
+                if (labels[rows[i]] != labels[rows[i - 1]]) {
+                    c++;
+                    values[c] = labels[rows[i]];
+                    offsets[c] = i;
+                }
+            }
+            offsets[distinct] = n;
         }
-        offsets[distinct] = keys.length;
         return new ClassIndex(rows, offsets, values);
     }
 
