@@ -282,10 +282,20 @@ public final class FeatureMatrix {
         }
         final FloatBuffer[] src = regions;
         final int per = rowsPerRegion;
-        for (int i = from, end = from + count; i < end; i++) {
-            int r = Objects.checkIndex(indices[i], rows);
-            dst.put(at, src[r / per], (r % per) * d, d);
-            at += d;
+        final int end = from + count;
+        final int n = rows;
+        if (src.length == 1) { // one region: no division per row
+            final FloatBuffer only = src[0];
+            for (int i = from; i < end; i++) {
+                dst.put(at, only, Objects.checkIndex(indices[i], n) * d, d);
+                at += d;
+            }
+        } else {
+            for (int i = from; i < end; i++) {
+                int r = Objects.checkIndex(indices[i], n);
+                dst.put(at, src[r / per], (r % per) * d, d);
+                at += d;
+            }
         }
         dst.position(at);
     }
