@@ -28,7 +28,8 @@ import java.util.function.LongConsumer;
  * <p>One sampler thread runs the cursor and writes each batch's indices and labels into the next free
  * slot; T gather threads copy the feature rows, batch {@code s} going to thread {@code s mod T}. The
  * consumer receives batches in exactly the order the sampler alone produces, whatever T is. Memory
- * is bounded by the N slots; nothing is allocated per batch. Waiting threads spin briefly, then park.
+ * is bounded by the N slots; nothing is allocated per batch. Waiting threads spin briefly, then park
+ * until the thread they wait for wakes them.
  *
  * <p>{@link #take()} is for one consumer thread. A failure in a background thread is rethrown by
  * the next {@code take()} as a {@link PipelineException} with the original cause. {@link #close()}
@@ -36,7 +37,11 @@ import java.util.function.LongConsumer;
  */
 public final class BatchPipeline implements AutoCloseable {
     private static final int SPINS = 256;
-    private static final long PARK_NANOS = 50_000;
+    /**
+     * Every wait is ended by an unpark from the thread that publishes what it waits for; the timeout
+     * is only a safety net, kept long so that idle threads do not steal cores from busy ones.
+     */
+    private static final long PARK_NANOS = 10_000_000;
 
     private final BatchCursor cursor;
     private final ClassIndex index;

@@ -4,7 +4,8 @@
  *
  * <p>Batches come out in exactly the sampler's order. Slots are handed over with per-slot sequence
  * numbers (acquire/release), so no lock or queue node is allocated per batch; waiting threads spin
- * briefly and then park for at most 50 microseconds at a time (a missed wake-up costs latency,
- * never progress). {@code java.util.concurrent} and {@code LockSupport} are all it uses.
+ * briefly and then park; every publication unparks the one thread waiting for it (the consumer,
+ * the sampler, or the gathering thread that owns the batch), and parking times out after 10 ms as
+ * a safety net, so idle threads cost no CPU. {@code java.util.concurrent} and {@code LockSupport} are all it uses.
  */
 package io.github.balancedbatch.pipeline;
