@@ -8,8 +8,8 @@ import java.nio.IntBuffer;
  *
  * <p>A batch costs O(P * K * worldSize) work, whatever the number of samples or classes, and
  * allocates nothing; starting an epoch allocates one or two small random generators. The cursor
- * owns 4 bytes per sample of working memory (a lazily shuffled copy of the grouped rows) plus a few
- * ints per class.
+ * owns 4 bytes per sample of working memory (a lazily shuffled copy of the grouped rows) plus about
+ * 7 ints per class.
  *
  * <p>Not thread-safe: use one cursor per thread. Cursors of the same sampler are independent.
  */

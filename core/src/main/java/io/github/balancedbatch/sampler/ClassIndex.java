@@ -12,7 +12,7 @@ import java.util.Arrays;
  * and a few ints per class.
  *
  * <p>Thread-safe (immutable). Building is O(N): a counting sort when the label values are dense
- * (range at most about 2N), else a stable radix sort of the row numbers; about 4 bytes per sample
+ * (range at most about 2N), else a stable radix sort of the row numbers; up to 8 bytes per sample
  * of temporary memory besides the index.
  */
 public final class ClassIndex {

@@ -23,16 +23,18 @@
  *   <li><b>Layout.</b> {@link io.github.balancedbatch.sampler.ClassIndex} keeps one {@code int[]} of
  *       row indices grouped by class and one offset per class (4 bytes per sample). Each
  *       {@link io.github.balancedbatch.sampler.BatchCursor} keeps a working copy that it shuffles in
- *       place (4 more bytes per sample) and four ints per class, interleaved so that the state of a
- *       class is one cache line.</li>
+ *       place (4 more bytes per sample) in which each class's rows follow a 4-int header (size,
+ *       position, stamp, origin), so that a small class is one cache line; all chosen classes'
+ *       headers are loaded before any is drawn, so their cache misses overlap.</li>
  *   <li><b>Lazy shuffling.</b> Each draw is one step of Fisher-Yates: pick uniformly among the rows
  *       of the class not yet drawn in this pass and swap it forward. Nothing is shuffled up front, so
  *       a batch costs O(P*K) whatever the data set's size. When a pass runs out inside a batch, the
  *       rows this batch already took are kept for the end of the next pass (they sit at the tail of
  *       the finished pass, so this costs nothing); the same mechanism deals the classes.</li>
- *   <li><b>Epochs.</b> A new epoch resets every class lazily (a generation stamp): a class copies its
- *       canonical rows back at its first draw of the epoch. That copy is the only work not
- *       proportional to P*K: its total per epoch is one pass over the index.</li>
+ *   <li><b>Epochs.</b> A new epoch resets every class lazily (a generation stamp): a class is put
+ *       back in canonical order at its first draw of the epoch, by copying its rows, or, for a huge
+ *       class drawn only a few times, by undoing those draws. That restore is the only work not
+ *       proportional to P*K: its total per epoch is at most one pass over the index.</li>
  *   <li><b>Randomness.</b> Each epoch draws from its own {@link java.util.SplittableRandom}, seeded
  *       with {@code mix(seed, epoch)} (the SplitMix64 finalizer over
  *       {@code seed + (stream * 2^32 + epoch + 1) * 0x9E3779B97F4A7C15}); bounded values come from
