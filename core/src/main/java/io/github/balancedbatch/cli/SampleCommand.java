@@ -98,6 +98,7 @@ final class SampleCommand implements Callable<Integer> {
         if (count * size > Integer.MAX_VALUE * 64L) {
             throw new CliException(count + " batches of " + size + " indices are too many for one output file");
         }
+        checkSpace(count, size, index.classCount(), matrix == null ? 0 : matrix.width());
         List<NpyWriter> writers = new ArrayList<>();
         try {
             NpyWriter rows = open(writers, out, NpyType.INT32, count, size);
@@ -165,6 +166,8 @@ final class SampleCommand implements Callable<Integer> {
             for (NpyWriter w : writers) {
                 w.commit();
             }
+        } catch (IOException e) {
+            throw new CliException("cannot write the output files: " + e.getMessage());
         } finally {
             for (NpyWriter w : writers) {
                 w.close();
@@ -233,6 +236,22 @@ final class SampleCommand implements Callable<Integer> {
         distinct("--out", out, "--labels-out", labelsOut);
         distinct("--out", out, "--features-out", featuresOut);
         distinct("--labels-out", labelsOut, "--features-out", featuresOut);
+    }
+
+    /** Refuses up front a run whose outputs cannot fit in the free space of their directories. */
+    private void checkSpace(long count, int size, int classes, int width) {
+        long entries = count * size;
+        long need = entries * 4 + (labelsOut == null ? 0 : entries * 4 * (categorical ? classes : 1))
+                + (featuresOut == null ? 0 : entries * 4 * width);
+        try {
+            long free = Files.getFileStore(out.toAbsolutePath().getParent()).getUsableSpace();
+            if (need > free) {
+                throw new CliException(String.format(java.util.Locale.ROOT,
+                        "the outputs need %,d bytes but only %,d are free beside %s", need, free, out));
+            }
+        } catch (IOException e) {
+            // the space cannot be read here: the writes themselves will report a shortage
+        }
     }
 
     private static void distinct(String optionA, Path a, String optionB, Path b) {

@@ -298,6 +298,18 @@ class SampleCommandTest {
                 "2", "--prefetch", "0", "--out", dir.resolve("x.npy").toString()), "--prefetch must be at least 1, got 0");
     }
 
+    @Test
+    void outputsThatCannotFitAreRefusedBeforeWriting() {
+        Path out = dir.resolve("rows.npy");
+        Path labelsOut = dir.resolve("labels.npy");
+        // 34 billion batches of 4 entries with 25-wide one-hot labels: about 14 TB
+        assertRefused(Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "2", "--samples-per-class",
+                "2", "--batches", "34000000000", "--categorical", "--out", out.toString(), "--labels-out", labelsOut.toString()),
+                "the outputs need 14,144,000,000,000 bytes but only");
+        assertFalse(Files.exists(out));
+        assertFalse(Files.exists(labelsOut));
+    }
+
     private static void assertRefused(Cli r, String message) {
         assertEquals(2, r.status(), r.err());
         assertTrue(r.err().startsWith("error: "), r.err());
