@@ -19,7 +19,11 @@ final class LabelFiles {
     /** Groups the labels of {@code path}; every problem becomes a {@link CliException} naming the file. */
     static ClassIndex read(Path path) {
         try {
-            if (path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy")) {
+            if (Files.isDirectory(path)) {
+                throw new CliException(path + " is a directory, not a label file");
+            }
+            Path name = path.getFileName();
+            if (name != null && name.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy")) {
                 NpyLabels labels = NpyLabels.read(path);
                 return labels.oneHot()
                         ? ClassIndex.ofColumns(labels.labels(), labels.width())

@@ -46,7 +46,14 @@ public final class Main implements Runnable {
             err.println("error: internal fault: " + ex + (ex.getStackTrace().length > 0 ? " at " + ex.getStackTrace()[0] : ""));
             return FAULT;
         });
-        int status = cli.execute(args);
+        int status;
+        try {
+            status = cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("error: not enough memory (" + e.getMessage() + "): try smaller batches or --prefetch,"
+                    + " or give Java more heap with -Xmx");
+            status = BAD_INPUT;
+        }
         out.flush();
         err.flush();
         return status;

@@ -18,7 +18,20 @@ final class Progress {
     private boolean printed;
 
     Progress(PrintWriter err, String what, long total) {
-        this(err, what, total, System.console() != null);
+        this(err, what, total, stderrIsTerminal());
+    }
+
+    /**
+     * Whether stderr is a terminal: on Linux, where file descriptor 2 points; elsewhere, whether
+     * the JVM has a console (stdin and stdout are terminals), the closest Java 17 can tell.
+     */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            return System.console() != null;
+        }
     }
 
     Progress(PrintWriter err, String what, long total, boolean enabled) {

@@ -42,6 +42,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        SampleCommand.checkOutput("--out", out);
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean html = name.endsWith(".html") || name.endsWith(".htm");
         if (!html && !name.endsWith(".svg")) {
@@ -50,7 +51,6 @@ final class ReportCommand implements Callable<Integer> {
         if (epoch < 0) {
             throw new CliException("--epoch must be at least 0, got " + epoch);
         }
-        SampleCommand.checkOutput("--out", out);
         ClassIndex index = LabelFiles.read(sampling.labels);
         BalancedBatchSampler sampler = sampling.build(index);
         sampling.reportSeed(sampler, spec.commandLine().getErr());
@@ -87,9 +87,13 @@ final class ReportCommand implements Callable<Integer> {
     /** Writes a temporary file beside {@code target} and moves it into place. */
     static void writeAtomically(Path target, String text) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        String name = target.getFileName().toString();
+        // not Files.createTempFile, whose mode 0600 the published file would keep
+        Path tmp = dir.resolve("." + name.substring(0, Math.min(name.length(), 100)) + "."
+                + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.writeString(tmp, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (java.nio.file.AtomicMoveNotSupportedException e) {

@@ -95,11 +95,13 @@ final class SampleCommand implements Callable<Integer> {
                 ? batches
                 : (long) (epochs == null ? 1 : epochs) * sampler.batchesPerEpoch() - firstBatch;
         int size = sampler.batchSize();
-        if (count * size > Integer.MAX_VALUE * 64L) {
+        if (count > Integer.MAX_VALUE * 64L / size) {
             throw new CliException(count + " batches of " + size + " indices are too many for one output file");
         }
         checkSpace(count, size, index.classCount(), matrix == null ? 0 : matrix.width());
         List<NpyWriter> writers = new ArrayList<>();
+        Thread cleanup = new Thread(() -> closeAll(writers), "balanced-batch-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup); // a killed run leaves no temporary file behind
         try {
             NpyWriter rows = open(writers, out, NpyType.INT32, count, size);
             NpyWriter labels = labelsOut == null ? null : categorical
@@ -163,17 +165,30 @@ final class SampleCommand implements Callable<Integer> {
                 }
             }
             progress.done();
-            for (NpyWriter w : writers) {
-                w.commit();
-            }
+            NpyWriter.commitAll(writers); // all outputs or none
         } catch (IOException e) {
             throw new CliException("cannot write the output files: " + e.getMessage());
         } finally {
-            for (NpyWriter w : writers) {
-                w.close();
+            closeAll(writers);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
             }
         }
         return 0;
+    }
+
+    private static void closeAll(List<NpyWriter> writers) {
+        synchronized (writers) {
+            for (NpyWriter w : writers) {
+                try {
+                    w.close();
+                } catch (IOException e) {
+                    // best effort: nothing more to do for a file that cannot be deleted
+                }
+            }
+        }
     }
 
     /** Appends one batch to the open outputs (buffers are read from position to limit). */
@@ -214,6 +229,16 @@ final class SampleCommand implements Callable<Integer> {
         if (firstEpoch < 0) {
             throw new CliException("--first-epoch must be at least 0, got " + firstEpoch);
         }
+        if (epochs != null && (long) firstEpoch + epochs > Integer.MAX_VALUE) {
+            throw new CliException("--first-epoch " + firstEpoch + " + --epochs " + epochs + " passes the last epoch, "
+                    + Integer.MAX_VALUE);
+        }
+        if (prefetch != null && prefetch > 4096) {
+            throw new CliException("--prefetch must be at most 4096, got " + prefetch);
+        }
+        if (threads > 256) {
+            throw new CliException("--threads must be at most 256, got " + threads);
+        }
         if (firstBatch < 0) {
             throw new CliException("--first-batch must be at least 0, got " + firstBatch);
         }
@@ -240,17 +265,33 @@ final class SampleCommand implements Callable<Integer> {
 
     /** Refuses up front a run whose outputs cannot fit in the free space of their directories. */
     private void checkSpace(long count, int size, int classes, int width) {
-        long entries = count * size;
-        long need = entries * 4 + (labelsOut == null ? 0 : entries * 4 * (categorical ? classes : 1))
-                + (featuresOut == null ? 0 : entries * 4 * width);
-        try {
-            long free = Files.getFileStore(out.toAbsolutePath().getParent()).getUsableSpace();
-            if (need > free) {
-                throw new CliException(String.format(java.util.Locale.ROOT,
-                        "the outputs need %,d bytes but only %,d are free beside %s", need, free, out));
+        double entries = (double) count * size;
+        java.util.Map<java.nio.file.FileStore, Double> need = new java.util.LinkedHashMap<>();
+        addNeed(need, out, entries * 4);
+        if (labelsOut != null) {
+            addNeed(need, labelsOut, entries * 4 * (categorical ? classes : 1));
+        }
+        if (featuresOut != null) {
+            addNeed(need, featuresOut, entries * 4 * width);
+        }
+        for (java.util.Map.Entry<java.nio.file.FileStore, Double> e : need.entrySet()) {
+            try {
+                long free = e.getKey().getUsableSpace();
+                if (e.getValue() > free) {
+                    throw new CliException(String.format(java.util.Locale.ROOT,
+                            "the outputs need %,.0f bytes but only %,d are free on %s", e.getValue(), free, e.getKey()));
+                }
+            } catch (IOException ignored) {
+                // the free space cannot be read: the writes themselves will report a shortage
             }
-        } catch (IOException e) {
-            // the space cannot be read here: the writes themselves will report a shortage
+        }
+    }
+
+    private static void addNeed(java.util.Map<java.nio.file.FileStore, Double> need, Path path, double bytes) {
+        try {
+            need.merge(Files.getFileStore(path.toAbsolutePath().getParent()), bytes, Double::sum);
+        } catch (IOException ignored) {
+            // as above
         }
     }
 
@@ -261,6 +302,9 @@ final class SampleCommand implements Callable<Integer> {
     }
 
     static void checkOutput(String option, Path path) {
+        if (path.getFileName() == null) {
+            throw new CliException(option + " " + path + " is not a file name");
+        }
         Path dir = path.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new CliException(option + " " + path + ": directory " + dir + " does not exist");
@@ -274,8 +318,10 @@ final class SampleCommand implements Callable<Integer> {
     }
 
     private static NpyWriter open(List<NpyWriter> writers, Path path, NpyType type, long... shape) throws IOException {
-        NpyWriter w = NpyWriter.create(path, type, shape);
-        writers.add(w);
-        return w;
+        synchronized (writers) {
+            NpyWriter w = NpyWriter.create(path, type, shape);
+            writers.add(w);
+            return w;
+        }
     }
 }

@@ -27,8 +27,9 @@ import java.util.Objects;
  * it allocates nothing in steady state, is valid until the next {@code row} call on this matrix,
  * and is not thread-safe; other threads take their own {@link #views()}.
  *
- * <p>Off-heap memory is released when the matrix becomes unreachable (direct and mapped buffers
- * are freed by the garbage collector).
+ * <p>Off-heap memory that the matrix allocated or mapped is released when the matrix becomes
+ * unreachable (the garbage collector frees direct and mapped buffers); a wrapped buffer stays the
+ * caller's.
  */
 public final class FeatureMatrix {
     static final long MAX_REGION_BYTES = Integer.MAX_VALUE;
@@ -270,7 +271,8 @@ public final class FeatureMatrix {
      * at its position, and advances the position by {@code count * width()}. One bulk copy per row;
      * allocates nothing; thread-safe. For speed, {@code dst} should be direct and in native order.
      *
-     * @throws IndexOutOfBoundsException if an index is not a row of this matrix
+     * @throws IndexOutOfBoundsException if an index is not a row of this matrix (the rows before it
+     *     have been copied; {@code dst}'s position is left unchanged)
      * @throws java.nio.BufferOverflowException if {@code dst} has too little room
      */
     public void gather(int[] indices, int from, int count, FloatBuffer dst) {

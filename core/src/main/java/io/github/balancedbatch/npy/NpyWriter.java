@@ -40,7 +40,7 @@ public final class NpyWriter implements Closeable {
     /** numpy leaves room for the first dimension to grow to this many digits. */
     private static final int GROWTH_AXIS_MAX_DIGITS = 21;
 
-    private enum State { OPEN, COMMITTED, CLOSED }
+    private enum State { OPEN, FINISHED, COMMITTED, CLOSED }
 
     private final Path target;
     private final Path temp;
@@ -112,7 +112,8 @@ public final class NpyWriter implements Closeable {
         for (int attempt = 0; ; attempt++) {
             // Not Files.createTempFile: that creates mode 0600, which the published file would keep.
             // CREATE_NEW gives the usual permissions (umask) and still never clobbers a file.
-            temp = dir.resolve("." + abs.getFileName() + "."
+            String name = abs.getFileName().toString();
+            temp = dir.resolve("." + name.substring(0, Math.min(name.length(), 100)) + "."
                     + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
             try {
                 ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -303,6 +304,68 @@ public final class NpyWriter implements Closeable {
      * @throws IllegalStateException if already committed or closed
      */
     public void commit() throws IOException {
+        commitAll(java.util.List.of(this));
+    }
+
+    /**
+     * Publishes several files together: all of them, or none. Every writer is first finished
+     * (element count checked, data forced to disk); then each target that exists is set aside and
+     * replaced by its new file. If any step fails, the targets already replaced get their previous
+     * contents back, the new files are deleted, and the exception is rethrown.
+     *
+     * @throws IllegalStateException if a writer is already committed or closed
+     */
+    public static void commitAll(java.util.List<NpyWriter> writers) throws IOException {
+        for (NpyWriter w : writers) {
+            w.finish();
+        }
+        java.util.List<Path[]> replaced = new java.util.ArrayList<>(); // {target, previous contents or null}
+        try {
+            for (NpyWriter w : writers) {
+                if (Files.isDirectory(w.target)) {
+                    throw new IOException(w.target + " is a directory");
+                }
+                Path previous = null;
+                if (Files.exists(w.target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    previous = w.temp.resolveSibling(w.temp.getFileName() + ".old");
+                    Files.move(w.target, previous, StandardCopyOption.ATOMIC_MOVE);
+                }
+                replaced.add(new Path[] {w.target, previous});
+                move(w.temp, w.target);
+                w.state = State.COMMITTED;
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            for (Path[] r : replaced) {
+                try {
+                    Files.deleteIfExists(r[0]);
+                    if (r[1] != null) {
+                        move(r[1], r[0]);
+                    }
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            for (NpyWriter w : writers) {
+                try {
+                    w.abort(e);
+                } catch (IOException ignored) {
+                    // abort(e) adds its own failures to e
+                }
+            }
+            throw e;
+        }
+        for (Path[] r : replaced) {
+            if (r[1] != null) {
+                Files.deleteIfExists(r[1]);
+            }
+        }
+        for (NpyWriter w : writers) {
+            w.syncDirectory();
+        }
+    }
+
+    /** Checks the element count and forces the data to disk; the temporary file stays until published. */
+    private void finish() throws IOException {
         checkOpen();
         try {
             if (written != elementCount) {
@@ -313,17 +376,19 @@ public final class NpyWriter implements Closeable {
             flush();
             channel.force(true);
             channel.close();
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            state = State.COMMITTED;
+            state = State.FINISHED;
         } catch (IOException | RuntimeException | Error e) {
             abort(e);
             throw e;
         }
-        syncDirectory();
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /**
@@ -332,7 +397,7 @@ public final class NpyWriter implements Closeable {
      */
     @Override
     public void close() throws IOException {
-        if (state != State.OPEN) {
+        if (state != State.OPEN && state != State.FINISHED) {
             return;
         }
         IOException failure = null;

@@ -94,7 +94,11 @@ public final class Batch implements AutoCloseable {
         return featureViews[source].clear();
     }
 
-    /** Hands the slot back to the pipeline so that it can be refilled. Idempotent. */
+    /**
+     * Hands the slot back to the pipeline so that it can be refilled. A second call before the slot
+     * is taken again does nothing; after that, this object is the slot's new batch, so never keep or
+     * close a batch after handing it back.
+     */
     @Override
     public void close() {
         owner.release(this);

@@ -53,12 +53,12 @@ public final class BatchPipeline implements AutoCloseable {
     private final long[] freeFrom;
     private final Thread sampler;
     private final Thread[] gatherers;
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    /** The first failure of a background thread, with that thread's name. */
+    private final AtomicReference<Failure> failure = new AtomicReference<>();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final LongConsumer afterGather;
     private volatile boolean closed;
     private volatile Thread consumer;
-    private volatile String failedThread;
     private long nextTake;
 
     private BatchPipeline(Builder b) {
@@ -84,11 +84,16 @@ public final class BatchPipeline implements AutoCloseable {
             final int first = t;
             gatherers[t] = new Thread(() -> gatherLoop(first), "balanced-batch-gather-" + t);
         }
-        sampler.setDaemon(true);
-        sampler.start();
-        for (Thread t : gatherers) {
-            t.setDaemon(true);
-            t.start();
+        try {
+            sampler.setDaemon(true);
+            sampler.start();
+            for (Thread t : gatherers) {
+                t.setDaemon(true);
+                t.start();
+            }
+        } catch (RuntimeException | Error e) { // e.g. no more threads: stop the ones that started
+            close();
+            throw e;
         }
     }
 
@@ -104,7 +109,8 @@ public final class BatchPipeline implements AutoCloseable {
      * @throws PipelineException if a background thread failed (its exception is the cause)
      * @throws InterruptedException if the calling thread is interrupted on entry or while waiting;
      *     the batch is not consumed, and a later {@code take()} returns it
-     * @throws IllegalStateException if the pipeline is closed, or every slot is taken
+     * @throws IllegalStateException if the pipeline is closed, or the slot of the next batch is still
+     *     held (batches must be handed back in the order they were taken)
      */
     public Batch take() throws InterruptedException {
         consumer = Thread.currentThread();
@@ -113,6 +119,10 @@ public final class BatchPipeline implements AutoCloseable {
         }
         final long seq = nextTake;
         final int slot = (int) (seq % slots.length);
+        if (slots[slot].taken) {
+            throw new IllegalStateException("batch " + (seq - slots.length) + " still holds the slot that batch " + seq
+                    + " needs: close() batches in the order they were taken");
+        }
         int spins = 0;
         while (true) {
             if (Thread.interrupted()) {
@@ -154,9 +164,13 @@ public final class BatchPipeline implements AutoCloseable {
         for (Thread t : gatherers) {
             LockSupport.unpark(t);
         }
+        Thread c = consumer;
+        if (c != null) {
+            LockSupport.unpark(c);
+        }
         boolean interrupted = false;
         for (Thread t : threads()) {
-            while (t != Thread.currentThread() && t.isAlive()) {
+            while (t != null && t != Thread.currentThread() && t.isAlive()) {
                 try {
                     t.join();
                 } catch (InterruptedException e) {
@@ -177,9 +191,9 @@ public final class BatchPipeline implements AutoCloseable {
     }
 
     private void checkOpen() {
-        Throwable f = failure.get();
+        Failure f = failure.get();
         if (f != null) {
-            throw new PipelineException(failedThread + " failed: " + f, f);
+            throw new PipelineException(f.thread + " failed: " + f.cause, f.cause);
         }
         if (closed) {
             throw new IllegalStateException("the pipeline is closed");
@@ -257,9 +271,7 @@ public final class BatchPipeline implements AutoCloseable {
     }
 
     private void fail(Throwable t) {
-        if (failure.compareAndSet(null, t)) {
-            failedThread = Thread.currentThread().getName();
-        }
+        failure.compareAndSet(null, new Failure(Thread.currentThread().getName(), t));
         Thread c = consumer;
         if (c != null) {
             LockSupport.unpark(c);
@@ -267,6 +279,16 @@ public final class BatchPipeline implements AutoCloseable {
         LockSupport.unpark(sampler);
         for (Thread g : gatherers) {
             LockSupport.unpark(g);
+        }
+    }
+
+    private static final class Failure {
+        final String thread;
+        final Throwable cause;
+
+        Failure(String thread, Throwable cause) {
+            this.thread = thread;
+            this.cause = cause;
         }
     }
 

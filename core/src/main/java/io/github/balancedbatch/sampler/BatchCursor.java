@@ -134,6 +134,9 @@ public final class BatchCursor {
             java.util.Objects.checkFromIndexSize(classesOffset, batchSize, classes.length);
         }
         if (batch == batchesPerEpoch) {
+            if (epoch == Integer.MAX_VALUE) {
+                throw new IllegalStateException("the stream ended: epoch " + epoch + " is the last");
+            }
             startEpoch(epoch + 1);
         }
         generate(rows, rowsOffset, classes, classesOffset);

@@ -61,7 +61,7 @@ public final class ClassIndex {
         int[] rows;
         int[] values;
         int[] offsets;
-        if (range <= 2L * n + 1024) { // dense labels: a counting sort, O(N + range)
+        if (range <= Math.min(2L * n + 1024, Integer.MAX_VALUE - 8)) { // dense labels: a counting sort, O(N + range)
             int[] counts = new int[(int) range + 1];
             for (int v : labels) {
                 counts[v - min + 1]++;

@@ -50,7 +50,7 @@ final class Pools {
     Pools(int[] canon, int[] offsets) {
         int segments = offsets.length - 1;
         this.canon = canon;
-        this.work = new int[canon.length + HEADER * segments];
+        this.work = new int[Math.addExact(canon.length, Math.multiplyExact(HEADER, segments))];
         this.bases = new int[segments];
         for (int s = 0; s < segments; s++) {
             int base = offsets[s] + HEADER * s;

@@ -200,6 +200,14 @@ class SampleCommandTest {
         assertRefused(Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "1",
                 "--samples-per-class", "1"), "Missing required option: '--out=PATH'");
         assertRefused(Cli.run("shuffle-all"), "Unmatched argument at index 0: 'shuffle-all'");
+        assertRefused(Cli.run("sample", "--labels", "/", "--classes-per-batch", "1", "--samples-per-class", "1", "--out",
+                out.toString()), "/ is a directory, not a label file");
+        assertRefused(Cli.run("report", "--labels", labelFile.toString(), "--classes-per-batch", "1", "--samples-per-class",
+                "1", "--out", "/"), "--out / is not a file name");
+        assertRefused(Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "1", "--samples-per-class",
+                "1", "--first-epoch", "2147483647", "--epochs", "2", "--out", out.toString()), "passes the last epoch");
+        assertRefused(Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "1", "--samples-per-class",
+                "1", "--batches", "4611686018427387904", "--out", out.toString()), "too many for one output file");
         assertFalse(Files.exists(out));
     }
 

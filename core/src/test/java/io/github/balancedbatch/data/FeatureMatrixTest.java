@@ -56,7 +56,11 @@ class FeatureMatrixTest {
         assertArrayEquals(new float[] {5, 5.25f, 5.5f, 5.75f}, row);
         FeatureMatrix.RowViews other = m.views();
         assertEquals(0f, other.row(0).get());
-        assertEquals(5f, m.row(5).get(), "views of another thread do not disturb this one");
+        r5 = m.row(5);
+        FloatBuffer r0 = other.row(0);
+        assertEquals(20, r5.position(), "views of another thread do not disturb this one");
+        assertEquals(24, r5.limit());
+        assertEquals(0, r0.position());
         assertThrows(IndexOutOfBoundsException.class, () -> m.row(6));
     }
 

@@ -142,8 +142,12 @@ class BatchPipelineTest {
 
     @Test
     void closeFromAnotherThreadWakesABlockedConsumerAndIsIdempotent() throws Exception {
-        CountDownLatch never = new CountDownLatch(1);
-        BatchPipeline p = BatchPipeline.builder(sampler(4)).afterGather(seq -> awaitQuietly(never)).build();
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch gathering = new CountDownLatch(1);
+        BatchPipeline p = BatchPipeline.builder(sampler(4)).afterGather(seq -> {
+            gathering.countDown();
+            awaitQuietly(gate); // no batch is ever ready while the gate is shut
+        }).build();
         AtomicReference<Throwable> seen = new AtomicReference<>();
         Thread consumer = new Thread(() -> {
             try {
@@ -153,18 +157,31 @@ class BatchPipelineTest {
             }
         });
         consumer.start();
-        Thread.sleep(50);
+        assertTrue(gathering.await(10, TimeUnit.SECONDS));
         Thread closer = new Thread(p::close);
-        never.countDown();
         closer.start();
+        consumer.join(TimeUnit.SECONDS.toMillis(10)); // woken by close(), although no batch came
+        assertFalse(consumer.isAlive(), "the blocked take() returned");
+        assertTrue(seen.get() instanceof IllegalStateException, String.valueOf(seen.get()));
+        assertEquals("the pipeline is closed", seen.get().getMessage());
+        gate.countDown(); // lets the gathering thread see the close and end
         closer.join(TimeUnit.SECONDS.toMillis(10));
         assertFalse(closer.isAlive(), "close() returned");
-        consumer.join(TimeUnit.SECONDS.toMillis(10));
-        assertFalse(consumer.isAlive());
         p.close();
-        Throwable t = seen.get();
-        assertTrue(t == null || t instanceof IllegalStateException, String.valueOf(t));
         assertEquals("the pipeline is closed", assertThrows(IllegalStateException.class, p::take).getMessage());
+    }
+
+    @Test
+    void takingPastABatchStillHeldIsRefusedInsteadOfHanging() throws InterruptedException {
+        try (BatchPipeline p = BatchPipeline.builder(sampler(6)).prefetch(2).build()) {
+            Batch a = p.take();
+            Batch b = p.take();
+            b.close();
+            assertEquals("batch 0 still holds the slot that batch 2 needs: close() batches in the order they were taken",
+                    assertThrows(IllegalStateException.class, p::take).getMessage());
+            a.close();
+            assertEquals(2, p.take().sequence());
+        }
     }
 
     @Test
