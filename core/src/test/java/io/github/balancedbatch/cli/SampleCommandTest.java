@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -329,10 +328,5 @@ class SampleCommandTest {
         try (Stream<Path> s = Files.list(dir)) {
             return s.count();
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static int[] range(int n) {
-        return IntStream.range(0, n).toArray();
     }
 }

@@ -13,7 +13,6 @@ import io.github.balancedbatch.sampler.BatchCursor;
 import io.github.balancedbatch.sampler.ClassIndex;
 import io.github.balancedbatch.sampler.SyntheticLabels;
 import java.nio.FloatBuffer;
-import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -203,10 +202,5 @@ class BatchPipelineTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static long seedOf(SplittableRandom r) {
-        return r.nextLong();
     }
 }
