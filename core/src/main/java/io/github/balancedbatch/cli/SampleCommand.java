@@ -1,14 +1,11 @@
 package io.github.balancedbatch.cli;
 
-import io.github.balancedbatch.data.BatchBuffers;
 import io.github.balancedbatch.data.FeatureMatrix;
-import io.github.balancedbatch.data.BatchLabels;
 import io.github.balancedbatch.npy.NpyType;
 import io.github.balancedbatch.pipeline.Batch;
 import io.github.balancedbatch.pipeline.BatchPipeline;
 import io.github.balancedbatch.npy.NpyWriter;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
-import io.github.balancedbatch.sampler.BatchCursor;
 import io.github.balancedbatch.sampler.ClassIndex;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -108,7 +105,6 @@ final class SampleCommand implements Callable<Integer> {
                     ? open(writers, labelsOut, NpyType.FLOAT32, count, size, index.classCount())
                     : open(writers, labelsOut, NpyType.INT32, count, size);
             NpyWriter gathered = null;
-            FloatBuffer rowsOut = null;
             if (matrix != null) {
                 long[] shape = new long[2 + matrix.sampleShape().length];
                 shape[0] = count;
@@ -117,52 +113,26 @@ final class SampleCommand implements Callable<Integer> {
                     shape[2 + i] = matrix.sampleShape()[i];
                 }
                 gathered = open(writers, featuresOut, NpyType.FLOAT32, shape);
-                rowsOut = BatchBuffers.floats(Math.multiplyExact(size, matrix.width()));
             }
             sampling.reportSeed(sampler, err);
             Progress progress = new Progress(err, "batches", count);
-            if (prefetch == null) {
-                BatchCursor cursor = sampler.cursor(firstEpoch, firstBatch);
-                int[] batch = new int[size];
-                int[] classes = new int[size];
-                IntBuffer values = BatchBuffers.ints(size);
-                FloatBuffer oneHot = categorical ? BatchBuffers.floats(Math.multiplyExact(size, index.classCount())) : null;
+            // one assembly path: synchronous without --prefetch, so the output cannot depend on it
+            BatchPipeline.Builder builder = BatchPipeline.builder(sampler).prefetch(prefetch == null ? 0 : prefetch)
+                    .threads(threads).oneHot(categorical).start(firstEpoch, firstBatch);
+            if (matrix != null) {
+                builder.features(matrix);
+            }
+            try (BatchPipeline pipeline = builder.build()) {
                 for (long b = 0; b < count; b++) {
                     progress.update(b);
-                    cursor.next(batch, classes);
-                    if (rowsOut != null) {
-                        rowsOut.clear();
-                        matrix.gather(batch, 0, size, rowsOut);
-                        rowsOut.flip();
+                    try (Batch batch = pipeline.take()) {
+                        write(rows, batch.rows(), gathered, matrix == null ? null : batch.features(0), labels,
+                                categorical ? batch.oneHot() : null, batch.labels());
                     }
-                    values.clear();
-                    BatchLabels.values(index, classes, size, values);
-                    values.flip();
-                    if (oneHot != null) {
-                        oneHot.clear();
-                        BatchLabels.oneHot(classes, size, index.classCount(), oneHot);
-                        oneHot.flip();
-                    }
-                    write(rows, batch, gathered, rowsOut, labels, categorical ? oneHot : null, values);
                 }
-            } else {
-                BatchPipeline.Builder builder = BatchPipeline.builder(sampler).prefetch(prefetch).threads(threads)
-                        .oneHot(categorical).start(firstEpoch, firstBatch);
-                if (matrix != null) {
-                    builder.features(matrix);
-                }
-                try (BatchPipeline pipeline = builder.build()) {
-                    for (long b = 0; b < count; b++) {
-                        progress.update(b);
-                        try (Batch batch = pipeline.take()) {
-                            write(rows, batch.rows(), gathered, matrix == null ? null : batch.features(0), labels,
-                                    categorical ? batch.oneHot() : null, batch.labels());
-                        }
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CliException("interrupted");
-                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException("interrupted");
             }
             progress.done();
             NpyWriter.commitAll(writers); // all outputs or none

@@ -18,14 +18,21 @@ public final class BatchBuffers {
 
     /** A direct, native-order, pre-touched buffer of {@code floats} floats. */
     public static FloatBuffer floats(int floats) {
-        return pretouch(ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES)).order(ByteOrder.nativeOrder()))
-                .asFloatBuffer();
+        return bytes(Math.multiplyExact(floats, Float.BYTES)).asFloatBuffer();
+    }
+
+    /**
+     * A direct, native-order, pre-touched buffer of {@code bytes} bytes: the form that runtimes which
+     * share memory with a Java buffer (DJL's PyTorch engine among them) take without a copy. Views of
+     * it ({@code asFloatBuffer()}, {@code asIntBuffer()}) share its memory.
+     */
+    public static ByteBuffer bytes(int bytes) {
+        return pretouch(ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder()));
     }
 
     /** A direct, native-order, pre-touched buffer of {@code ints} ints. */
     public static IntBuffer ints(int ints) {
-        return pretouch(ByteBuffer.allocateDirect(Math.multiplyExact(ints, Integer.BYTES)).order(ByteOrder.nativeOrder()))
-                .asIntBuffer();
+        return bytes(Math.multiplyExact(ints, Integer.BYTES)).asIntBuffer();
     }
 
     /**

@@ -2,6 +2,8 @@ package io.github.balancedbatch.pipeline;
 
 import io.github.balancedbatch.data.BatchBuffers;
 import io.github.balancedbatch.data.FeatureMatrix;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 
@@ -9,9 +11,13 @@ import java.nio.IntBuffer;
  * One slot of a {@link BatchPipeline}: a batch's row indices, class ordinals, label values, optional
  * one-hot labels and the gathered rows of every feature source, all preallocated and reused.
  *
- * <p>Everything a batch hands out is valid from {@link BatchPipeline#take()} until the batch is
- * {@linkplain #close() handed back}; after that the pipeline refills the slot. Handing back allocates
- * nothing. Use a batch from one thread at a time.
+ * <p>Every buffer lives in one direct, native-order {@link ByteBuffer} owned by the slot; the
+ * {@code IntBuffer}/{@code FloatBuffer} accessors and the {@code ...Bytes()} accessors are views of
+ * the same memory, so a runtime that shares a direct {@code ByteBuffer} (DJL's PyTorch engine) can
+ * use a batch without copying it. Everything a batch hands out is valid from
+ * {@link BatchPipeline#take()} until the batch is {@linkplain #close() handed back}; after that the
+ * pipeline refills the slot. Accessors and handing back allocate nothing. Use a batch from one
+ * thread at a time.
  */
 public final class Batch implements AutoCloseable {
     private final BatchPipeline owner;
@@ -24,6 +30,9 @@ public final class Batch implements AutoCloseable {
     private final IntBuffer labelsView;
     private final FloatBuffer oneHotView;
     private final FloatBuffer[] featureViews;
+    private final ByteBuffer labelBytes;
+    private final ByteBuffer oneHotBytes;
+    private final ByteBuffer[] featureBytes;
     long sequence;
     int epoch;
     int batch;
@@ -35,16 +44,31 @@ public final class Batch implements AutoCloseable {
         this.slot = slot;
         this.rows = new int[size];
         this.classes = new int[size];
-        this.labels = BatchBuffers.ints(size);
+        ByteBuffer labelMemory = BatchBuffers.bytes(Math.multiplyExact(size, Integer.BYTES));
+        this.labels = labelMemory.asIntBuffer();
         this.labelsView = labels.duplicate();
-        this.oneHot = oneHotWidth > 0 ? BatchBuffers.floats(Math.multiplyExact(size, oneHotWidth)) : null;
+        this.labelBytes = view(labelMemory);
+        ByteBuffer oneHotMemory = oneHotWidth > 0
+                ? BatchBuffers.bytes(Math.multiplyExact(Math.multiplyExact(size, oneHotWidth), Float.BYTES))
+                : null;
+        this.oneHot = oneHotMemory == null ? null : oneHotMemory.asFloatBuffer();
         this.oneHotView = oneHot == null ? null : oneHot.duplicate();
+        this.oneHotBytes = oneHotMemory == null ? null : view(oneHotMemory);
         this.features = new FloatBuffer[sources.length];
         this.featureViews = new FloatBuffer[sources.length];
+        this.featureBytes = new ByteBuffer[sources.length];
         for (int i = 0; i < sources.length; i++) {
-            features[i] = BatchBuffers.floats(Math.multiplyExact(size, sources[i].width()));
+            ByteBuffer memory = BatchBuffers.bytes(
+                    Math.multiplyExact(Math.multiplyExact(size, sources[i].width()), Float.BYTES));
+            features[i] = memory.asFloatBuffer();
             featureViews[i] = features[i].duplicate();
+            featureBytes[i] = view(memory);
         }
+    }
+
+    /** A second view of {@code memory} (a duplicate comes back big-endian: restore native order). */
+    private static ByteBuffer view(ByteBuffer memory) {
+        return memory.duplicate().order(ByteOrder.nativeOrder());
     }
 
     /** Position of this batch in the pipeline's stream, counting from 0 at the pipeline's start. */
@@ -92,6 +116,32 @@ public final class Batch implements AutoCloseable {
     /** Gathered rows of feature source {@code source} (in builder order): P*K rows, direct, native order. */
     public FloatBuffer features(int source) {
         return featureViews[source].clear();
+    }
+
+    /**
+     * The memory of {@link #features(int) features(source)} as bytes: a direct, native-order buffer
+     * from 0 to its limit, for runtimes that share a direct {@code ByteBuffer} instead of copying.
+     * Valid until {@link #close()}, like everything else the batch hands out.
+     */
+    public ByteBuffer featureBytes(int source) {
+        return featureBytes[source].clear().order(ByteOrder.nativeOrder());
+    }
+
+    /** The memory of {@link #labels()} as bytes: direct, native order, from 0 to its limit. */
+    public ByteBuffer labelBytes() {
+        return labelBytes.clear().order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * The memory of {@link #oneHot()} as bytes: direct, native order, from 0 to its limit.
+     *
+     * @throws IllegalStateException if the pipeline was built without one-hot labels
+     */
+    public ByteBuffer oneHotBytes() {
+        if (oneHotBytes == null) {
+            throw new IllegalStateException("the pipeline was built without oneHot(true)");
+        }
+        return oneHotBytes.clear().order(ByteOrder.nativeOrder());
     }
 
     /**

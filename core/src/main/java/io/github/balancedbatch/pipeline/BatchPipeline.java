@@ -31,6 +31,12 @@ import java.util.function.LongConsumer;
  * is bounded by the N slots; nothing is allocated per batch. Waiting threads spin briefly, then park
  * until the thread they wait for wakes them.
  *
+ * <p>With {@code prefetch(0)} the pipeline is <em>synchronous</em>: no thread is started, and
+ * {@code take()} samples and gathers the next batch into its single slot in the calling thread, with
+ * the very code the background threads run. This is the one path by which batches are assembled
+ * (the command-line tool, the DJL adapter and the benchmarks use it too), so prefetching can change
+ * only when a batch is ready, never what it holds.
+ *
  * <p>{@link #take()} is for one consumer thread. A failure in a background thread is rethrown by
  * the next {@code take()} as a {@link PipelineException} with the original cause. {@link #close()}
  * stops and joins every thread; it may be called more than once and from any thread.
@@ -51,6 +57,7 @@ public final class BatchPipeline implements AutoCloseable {
     private final long[] sampled;
     private final long[] ready;
     private final long[] freeFrom;
+    /** Null when synchronous. */
     private final Thread sampler;
     private final Thread[] gatherers;
     /** The first failure of a background thread, with that thread's name. */
@@ -66,7 +73,8 @@ public final class BatchPipeline implements AutoCloseable {
         this.index = b.sampler.classes();
         this.sources = b.sources;
         this.afterGather = b.afterGather;
-        int n = b.slots;
+        final boolean synchronous = b.slots == 0;
+        int n = synchronous ? 1 : b.slots;
         int oneHotWidth = b.oneHot ? index.classCount() : 0;
         this.slots = new Batch[n];
         this.sampled = new long[n];
@@ -77,6 +85,11 @@ public final class BatchPipeline implements AutoCloseable {
             sampled[i] = -1;
             ready[i] = -1;
             freeFrom[i] = i;
+        }
+        if (synchronous) {
+            this.sampler = null;
+            this.gatherers = new Thread[0];
+            return;
         }
         this.sampler = new Thread(this::sampleLoop, "balanced-batch-sampler");
         this.gatherers = new Thread[b.threads];
@@ -123,6 +136,9 @@ public final class BatchPipeline implements AutoCloseable {
             throw new IllegalStateException("batch " + (seq - slots.length) + " still holds the slot that batch " + seq
                     + " needs: close() batches in the order they were taken");
         }
+        if (sampler == null) {
+            return takeSynchronously(seq);
+        }
         int spins = 0;
         while (true) {
             if (Thread.interrupted()) {
@@ -142,16 +158,63 @@ public final class BatchPipeline implements AutoCloseable {
         return b;
     }
 
+    /** Synchronous mode: assembles batch {@code seq} into the single slot, in the calling thread. */
+    private Batch takeSynchronously(long seq) {
+        checkOpen();
+        Batch b = slots[0];
+        try {
+            sample(b, seq);
+            gather(b);
+        } catch (RuntimeException | Error e) {
+            fail(e); // the stream cannot go on from a half-assembled batch: later takes throw
+            throw e;
+        }
+        nextTake = seq + 1;
+        outstanding.incrementAndGet();
+        b.taken = true;
+        return b;
+    }
+
+    /**
+     * The sampling half of batch assembly: batch {@code seq}'s row indices, class ordinals, label
+     * values and one-hot labels, from the cursor into slot {@code b}.
+     */
+    private void sample(Batch b, long seq) {
+        b.sequence = seq;
+        b.epoch = cursor.epoch();
+        b.batch = cursor.batch();
+        cursor.next(b.rows, b.classes);
+        b.labels.clear();
+        BatchLabels.values(index, b.classes, b.rows.length, b.labels);
+        if (b.oneHot != null) {
+            b.oneHot.clear();
+            BatchLabels.oneHot(b.classes, b.rows.length, index.classCount(), b.oneHot);
+        }
+    }
+
+    /** The gathering half: the rows of {@code b}'s indices, from every source into the slot. */
+    private void gather(Batch b) {
+        for (int s = 0; s < sources.length; s++) {
+            b.features[s].clear();
+            sources[s].gather(b.rows, 0, b.rows.length, b.features[s]);
+        }
+        if (afterGather != null) {
+            afterGather.accept(b.sequence);
+        }
+    }
+
     void release(Batch b) {
         if (b.taken) {
             b.taken = false;
             outstanding.decrementAndGet();
             vset(freeFrom, b.slot, b.sequence + slots.length);
-            LockSupport.unpark(sampler);
+            if (sampler != null) {
+                LockSupport.unpark(sampler);
+            }
         }
     }
 
-    /** Number of slots (batches in flight). */
+    /** Number of slots (batches in flight); 1 when synchronous. */
     public int slots() {
         return slots.length;
     }
@@ -160,6 +223,9 @@ public final class BatchPipeline implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (sampler == null) {
+            return;
+        }
         LockSupport.unpark(sampler);
         for (Thread t : gatherers) {
             LockSupport.unpark(t);
@@ -219,17 +285,7 @@ public final class BatchPipeline implements AutoCloseable {
                 if (stopping()) {
                     return;
                 }
-                Batch b = slots[slot];
-                b.sequence = seq;
-                b.epoch = cursor.epoch();
-                b.batch = cursor.batch();
-                cursor.next(b.rows, b.classes);
-                b.labels.clear();
-                BatchLabels.values(index, b.classes, b.rows.length, b.labels);
-                if (b.oneHot != null) {
-                    b.oneHot.clear();
-                    BatchLabels.oneHot(b.classes, b.rows.length, index.classCount(), b.oneHot);
-                }
+                sample(slots[slot], seq);
                 vset(sampled, slot, seq);
                 LockSupport.unpark(gatherers[(int) (seq % gatherers.length)]);
             }
@@ -251,14 +307,7 @@ public final class BatchPipeline implements AutoCloseable {
                     }
                     spins = idle(spins);
                 }
-                Batch b = slots[slot];
-                for (int s = 0; s < sources.length; s++) {
-                    b.features[s].clear();
-                    sources[s].gather(b.rows, 0, b.rows.length, b.features[s]);
-                }
-                if (afterGather != null) {
-                    afterGather.accept(seq);
-                }
+                gather(slots[slot]);
                 vset(ready, slot, seq);
                 Thread c = consumer;
                 if (c != null) {
@@ -273,10 +322,12 @@ public final class BatchPipeline implements AutoCloseable {
     private void fail(Throwable t) {
         failure.compareAndSet(null, new Failure(Thread.currentThread().getName(), t));
         Thread c = consumer;
-        if (c != null) {
+        if (c != null && c != Thread.currentThread()) {
             LockSupport.unpark(c);
         }
-        LockSupport.unpark(sampler);
+        if (sampler != null) {
+            LockSupport.unpark(sampler);
+        }
         for (Thread g : gatherers) {
             LockSupport.unpark(g);
         }
@@ -345,16 +396,19 @@ public final class BatchPipeline implements AutoCloseable {
             return this;
         }
 
-        /** Number of slots: batches sampled and gathered ahead (default 4). */
+        /**
+         * Number of slots: batches sampled and gathered ahead (default 4); 0 makes the pipeline
+         * synchronous (no thread: {@code take()} assembles each batch in the calling thread).
+         */
         public Builder prefetch(int slots) {
-            if (slots < 1) {
-                throw new IllegalArgumentException("prefetch must be at least 1 slot, got " + slots);
+            if (slots < 0) {
+                throw new IllegalArgumentException("prefetch must be at least 0 slots, got " + slots);
             }
             this.slots = slots;
             return this;
         }
 
-        /** Number of gathering threads (default 1). */
+        /** Number of gathering threads (default 1; ignored when synchronous). */
         public Builder threads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);

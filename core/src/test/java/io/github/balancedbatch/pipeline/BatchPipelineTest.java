@@ -12,12 +12,16 @@ import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.BatchCursor;
 import io.github.balancedbatch.sampler.ClassIndex;
 import io.github.balancedbatch.sampler.SyntheticLabels;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BatchPipelineTest {
     static final int[] LABELS = SyntheticLabels.zipf(3_000, 60, 2, 1);
@@ -42,13 +46,14 @@ class BatchPipelineTest {
         assertEquals(0, PipelineStressTest.pipelineThreads(), "pipeline threads still running");
     }
 
-    @Test
-    void deliversTheSamplersBatchesInOrderWithFeaturesAndLabels() throws InterruptedException {
+    @ParameterizedTest(name = "prefetch {0}")
+    @ValueSource(ints = {0, 1, 3})
+    void deliversTheSamplersBatchesInOrderWithFeaturesAndLabels(int prefetch) throws InterruptedException {
         BalancedBatchSampler s = sampler(5);
         BatchCursor expected = s.cursor(2, 3);
         int[] rows = new int[s.batchSize()];
-        try (BatchPipeline p = BatchPipeline.builder(s).features(FEATURES, SECOND).oneHot(true).prefetch(3).threads(2)
-                .start(2, 3).build()) {
+        try (BatchPipeline p = BatchPipeline.builder(s).features(FEATURES, SECOND).oneHot(true).prefetch(prefetch)
+                .threads(2).start(2, 3).build()) {
             for (int i = 0; i < 2 * s.batchesPerEpoch(); i++) {
                 int epoch = expected.epoch();
                 int batch = expected.batch();
@@ -61,8 +66,15 @@ class BatchPipelineTest {
                     FloatBuffer f = b.features(0);
                     FloatBuffer g = b.features(1);
                     assertEquals(rows.length * D, f.remaining());
+                    ByteBuffer bytes = b.featureBytes(1);
+                    assertTrue(bytes.isDirect());
+                    assertEquals(ByteOrder.nativeOrder(), bytes.order());
+                    assertEquals(rows.length * 2 * Float.BYTES, bytes.remaining());
                     for (int r = 0; r < rows.length; r++) {
                         assertEquals(rows[r] + 0.5f, f.get(r * D + 5), 1e-3f);
+                        assertEquals(g.get(r * 2 + 1), bytes.getFloat((r * 2 + 1) * Float.BYTES));
+                        assertEquals(b.labels().get(r), b.labelBytes().getInt(r * Integer.BYTES));
+                        assertEquals(b.oneHot().get(r * 60 + 1), b.oneHotBytes().getFloat((r * 60 + 1) * Float.BYTES));
                         assertEquals(1000 + rows[r] + 0.1f, g.get(r * 2 + 1), 1e-3f);
                         assertEquals(LABELS[rows[r]], b.labels().get(r));
                         assertEquals(1f, b.oneHot().get(r * 60 + LABELS[rows[r]]));
@@ -77,8 +89,8 @@ class BatchPipelineTest {
         BalancedBatchSampler s = sampler(1);
         assertEquals("feature source 0 has 10 rows, the labels have 3000", assertThrows(IllegalArgumentException.class,
                 () -> BatchPipeline.builder(s).features(features(10, 2, 0))).getMessage());
-        assertEquals("prefetch must be at least 1 slot, got 0",
-                assertThrows(IllegalArgumentException.class, () -> BatchPipeline.builder(s).prefetch(0)).getMessage());
+        assertEquals("prefetch must be at least 0 slots, got -1",
+                assertThrows(IllegalArgumentException.class, () -> BatchPipeline.builder(s).prefetch(-1)).getMessage());
         assertEquals("threads must be at least 1, got 0",
                 assertThrows(IllegalArgumentException.class, () -> BatchPipeline.builder(s).threads(0)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> BatchPipeline.builder(s).start(0, 1_000).build());
@@ -194,6 +206,44 @@ class BatchPipelineTest {
             a.close(); // idempotent
             assertEquals(2, p.take().sequence());
         }
+    }
+
+    @Test
+    void byteViewsShareTheSlotsMemory() throws InterruptedException {
+        try (BatchPipeline p = BatchPipeline.builder(sampler(8)).features(FEATURES).prefetch(0).build();
+                Batch b = p.take()) {
+            b.featureBytes(0).putFloat(3 * Float.BYTES, -7.5f);
+            assertEquals(-7.5f, b.features(0).get(3), "a write through the bytes is seen through the floats");
+            b.labels().put(2, 12345);
+            assertEquals(12345, b.labelBytes().getInt(2 * Integer.BYTES));
+            assertEquals("the pipeline was built without oneHot(true)",
+                    assertThrows(IllegalStateException.class, b::oneHotBytes).getMessage());
+        }
+    }
+
+    @Test
+    void synchronousPipelineStartsNoThreadAndStopsAtItsFirstFailure() throws InterruptedException {
+        IllegalStateException boom = new IllegalStateException("disk on fire");
+        BatchPipeline p = BatchPipeline.builder(sampler(2)).features(FEATURES).prefetch(0).threads(4)
+                .afterGather(seq -> {
+                    assertEquals(0, PipelineStressTest.pipelineThreads(), "assembled in the caller's thread");
+                    if (seq == 2) {
+                        throw boom;
+                    }
+                }).build();
+        try {
+            assertEquals(1, p.slots());
+            Batch first = p.take();
+            assertEquals("all 1 slots are taken: close() a batch before taking more",
+                    assertThrows(IllegalStateException.class, p::take).getMessage());
+            first.close();
+            p.take().close();
+            assertSame(boom, assertThrows(IllegalStateException.class, p::take), "thrown as it is, in the caller");
+            assertSame(boom, assertThrows(PipelineException.class, p::take).getCause(), "and no batch after it");
+        } finally {
+            p.close();
+        }
+        assertSame(boom, assertThrows(PipelineException.class, p::take).getCause(), "also once closed");
     }
 
     static void awaitQuietly(CountDownLatch latch) {
