@@ -1,14 +1,11 @@
 package io.github.balancedbatch.bench;
 
 import io.github.balancedbatch.bench.naive.NaiveBatchGenerator;
-import io.github.balancedbatch.data.BatchBuffers;
-import io.github.balancedbatch.data.BatchLabels;
 import io.github.balancedbatch.data.FeatureMatrix;
-import io.github.balancedbatch.sampler.BatchCursor;
+import io.github.balancedbatch.pipeline.Batch;
+import io.github.balancedbatch.pipeline.BatchPipeline;
 import io.github.balancedbatch.sampler.ClassIndex;
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,9 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code naive}: the seed's {@code __getitem__} ({@link NaiveBatchGenerator#nextBatch}):
  *       fresh index, label and {@code float[P*K][dim]} arrays per batch;</li>
- *   <li>{@code fast}: {@link BatchCursor#next(int[], int[])}, {@link FeatureMatrix#gather} into a
- *       reused direct {@code FloatBuffer} and {@link BatchLabels#values} into a reused direct
- *       {@code IntBuffer}; allocates nothing.</li>
+ *   <li>{@code fast}: {@link BatchPipeline#take()} of a synchronous pipeline ({@code prefetch(0)}):
+ *       the cursor's indices, {@link FeatureMatrix#gather} and the label values into the slot's
+ *       reused direct buffers, in the benchmark thread; allocates nothing.</li>
  * </ul>
  *
  * <p>Data cap as in {@link GatherBenchmark}: min(N, rows that fit in 1 GiB) rows, i.e. faceid runs
@@ -115,43 +112,23 @@ public class BatchBenchmark {
         }
     }
 
-    /** One thread's cursor and its reused arrays and direct buffers. */
+    /**
+     * One thread's synchronous pipeline ({@code prefetch(0)}): the library's one batch-assembly path,
+     * run in the benchmark thread.
+     */
     @State(Scope.Thread)
     public static class Fast {
-        ClassIndex index;
-        BatchCursor cursor;
-        int[] rows;
-        int[] classes;
-        FloatBuffer features;
-        IntBuffer labels;
+        BatchPipeline pipeline;
 
         @Setup(Level.Trial)
-        public void setUp(Data shape) {
-            index = shape.index;
-            cursor = shape.workload.sampler(index).cursor(0, 0);
-            int n = shape.workload.batchSize();
-            rows = new int[n];
-            classes = new int[n];
-            features = BatchBuffers.floats(n * shape.dim);
-            labels = BatchBuffers.ints(n);
-        }
-
-        /** Indices, then features and labels, each buffer filled from its start. */
-        FloatBuffer next(FeatureMatrix matrix) {
-            cursor.next(rows, classes);
-            matrix.gather(rows, 0, rows.length, features.clear());
-            BatchLabels.values(index, classes, classes.length, labels.clear());
-            return features;
+        public void setUp(Data shape, OffHeapRows data) {
+            pipeline = BatchPipeline.builder(shape.workload.sampler(shape.index)).features(data.matrix).prefetch(0).build();
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            index = null;
-            cursor = null;
-            rows = null;
-            classes = null;
-            features = null;
-            labels = null;
+            pipeline.close();
+            pipeline = null;
         }
     }
 
@@ -160,8 +137,11 @@ public class BatchBenchmark {
         return naive.generator.nextBatch(naive.data);
     }
 
+    /** Returns the batch, handed back: a synchronous pipeline leaves its contents until the next take. */
     @Benchmark
-    public FloatBuffer fast(Fast fast, OffHeapRows data) {
-        return fast.next(data.matrix);
+    public Batch fast(Fast fast) throws InterruptedException {
+        try (Batch b = fast.pipeline.take()) {
+            return b;
+        }
     }
 }

@@ -1,16 +1,11 @@
 package io.github.balancedbatch.bench;
 
-import io.github.balancedbatch.data.BatchBuffers;
-import io.github.balancedbatch.data.BatchLabels;
 import io.github.balancedbatch.data.FeatureMatrix;
 import io.github.balancedbatch.pipeline.Batch;
 import io.github.balancedbatch.pipeline.BatchPipeline;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
-import io.github.balancedbatch.sampler.BatchCursor;
 import io.github.balancedbatch.sampler.ClassIndex;
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,7 +28,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * workload with rows of 512 floats, in ns per batch:
  * <ul>
  *   <li>{@code stepOnly}: the step alone, the time a loop would take if data were free;</li>
- *   <li>{@code inline}: sample, gather and label each batch in the loop's own thread, then step;</li>
+ *   <li>{@code inline}: sample, gather and label each batch in the loop's own thread (a synchronous
+ *       pipeline, {@code prefetch(0)}: the same assembly code), then step;</li>
  *   <li>{@code pipelined}: take the batch from a {@link BatchPipeline} (4 slots, {@code threads}
  *       gathering threads), step, hand it back.</li>
  * </ul>
@@ -54,9 +50,6 @@ public class PipelineBenchmark {
     /** Simulated training step, in Blackhole CPU tokens (0, and roughly 400 microseconds here). */
     @Param({"0", "200000"})
     public long step;
-
-    @Param({"1", "2"})
-    public int threads;
 
     /** The data set, shared by all methods of one trial. */
     @State(Scope.Benchmark)
@@ -85,34 +78,35 @@ public class PipelineBenchmark {
         }
     }
 
-    /** The loop's own cursor and buffers, for the inline variant. */
+    /** A synchronous pipeline ({@code prefetch(0)}): each batch assembled in the loop's own thread. */
     @State(Scope.Thread)
     public static class Inline {
-        BatchCursor cursor;
-        int[] rows;
-        int[] classes;
-        FloatBuffer features;
-        IntBuffer labels;
+        BatchPipeline pipeline;
 
         @Setup(Level.Trial)
         public void setUp(Data data) {
-            cursor = data.sampler.cursor(0, 0);
-            int n = data.sampler.batchSize();
-            rows = new int[n];
-            classes = new int[n];
-            features = BatchBuffers.floats(n * DIM);
-            labels = BatchBuffers.ints(n);
+            pipeline = BatchPipeline.builder(data.sampler).features(data.matrix).prefetch(0).build();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            pipeline.close();
+            pipeline = null;
         }
     }
 
     /** A running pipeline, closed (threads joined) at the end of the trial. */
     @State(Scope.Thread)
     public static class Pipelined {
+        /** Gathering threads; only this state has them, so the other benchmarks do not repeat per value. */
+        @Param({"1", "2"})
+        public int threads;
+
         BatchPipeline pipeline;
 
         @Setup(Level.Trial)
-        public void setUp(Data data, PipelineBenchmark params) {
-            pipeline = BatchPipeline.builder(data.sampler).features(data.matrix).prefetch(4).threads(params.threads).build();
+        public void setUp(Data data) {
+            pipeline = BatchPipeline.builder(data.sampler).features(data.matrix).prefetch(4).threads(threads).build();
         }
 
         @TearDown(Level.Trial)
@@ -128,12 +122,11 @@ public class PipelineBenchmark {
     }
 
     @Benchmark
-    public float inline(Inline in, Data data) {
-        in.cursor.next(in.rows, in.classes);
-        data.matrix.gather(in.rows, 0, in.rows.length, in.features.clear());
-        BatchLabels.values(data.index, in.classes, in.classes.length, in.labels.clear());
-        Blackhole.consumeCPU(step);
-        return in.features.get(0);
+    public float inline(Inline in) throws InterruptedException {
+        try (Batch b = in.pipeline.take()) {
+            Blackhole.consumeCPU(step);
+            return b.features(0).get(0);
+        }
     }
 
     @Benchmark

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.balancedbatch.bench.naive.NaiveBatchGenerator;
+import io.github.balancedbatch.pipeline.Batch;
 import io.github.balancedbatch.sampler.BatchCursor;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -179,7 +180,7 @@ class BenchmarksTest {
     }
 
     @Test
-    void batchBenchmarkProducesWholeBatches() {
+    void batchBenchmarkProducesWholeBatches() throws InterruptedException {
         BatchBenchmark bench = new BatchBenchmark();
         BatchBenchmark.Data data = new BatchBenchmark.Data();
         data.workload = W;
@@ -190,15 +191,16 @@ class BenchmarksTest {
         BatchBenchmark.OffHeapRows offHeap = new BatchBenchmark.OffHeapRows();
         offHeap.setUp(data);
         BatchBenchmark.Fast fast = new BatchBenchmark.Fast();
-        fast.setUp(data);
+        fast.setUp(data, offHeap);
         int k = W.batchSize();
         for (int i = 0; i < 3; i++) {
-            FloatBuffer features = bench.fast(fast, offHeap);
-            assertBatch(fast.rows, data.rows, data.labels, W.classesPerBatch(), W.samplesPerClass());
-            assertArrayEquals(expected(fast.rows, 0, k, DIM), floats(features, k * DIM));
-            assertEquals(k, fast.labels.position());
+            Batch b = bench.fast(fast);
+            assertEquals(i, b.sequence());
+            assertBatch(b.rows(), data.rows, data.labels, W.classesPerBatch(), W.samplesPerClass());
+            FloatBuffer features = b.features(0);
+            assertArrayEquals(expected(b.rows(), 0, k, DIM), floats(features, k * DIM));
             for (int s = 0; s < k; s++) {
-                assertEquals(data.labels[fast.rows[s]], fast.labels.get(s), "label of slot " + s);
+                assertEquals(data.labels[b.rows()[s]], b.labels().get(s), "label of slot " + s);
             }
 
             float[][] batch = bench.naive(naive);
