@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bench}: a quick timing of sampling (and gathering) on the user's own files. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Time sampling (and, with --features, gathering) on your own files: a quick tuning aid.",
             "Prints one machine-readable line per phase ('sample: ...', 'gather: ...').",
             "The JMH suite in benchmarks/ is the reference for published numbers."})

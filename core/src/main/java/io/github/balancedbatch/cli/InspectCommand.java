@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code inspect}: what a label set looks like, and whether P x K batches fit it. */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
+@Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Summarise a label file: classes, class sizes, imbalance, and batches per epoch for P and K.")
 final class InspectCommand implements Callable<Integer> {
     @Spec

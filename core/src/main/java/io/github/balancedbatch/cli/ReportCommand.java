@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code report}: a picture of each class's share of the data next to its share of the batches. */
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Draw class shares in the raw data next to their shares in the sampled batches (SVG or HTML).",
             "Classes are sorted by raw frequency (log scale; more than " + ReportCommand.MAX_BARS
                     + " classes are grouped into buckets of neighbouring ranks).",

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sample}: writes batches of row indices (and their labels) as int32 {@code .npy} files. */
-@Command(name = "sample", mixinStandardHelpOptions = true,
+@Command(name = "sample", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Write batches of P*K row indices (and their labels and feature rows) as .npy files.",
             "Row indices go to --out as int32 of shape (B, P*K)."})
 final class SampleCommand implements Callable<Integer> {

@@ -117,7 +117,7 @@ public final class NpyLabels {
         }
     }
 
-    /** Streams the data in chunks and hands each element to {@link #accept}. */
+    /** Streams the data in chunks and hands each element to {@link #acceptLong} or {@link #acceptDouble}. */
     private abstract static class Scan {
         final Path file;
         final NpyType type;

@@ -48,6 +48,19 @@ class OtherCommandsTest {
         return m;
     }
 
+    /** {@code --version} works on every command and prints the same line (the jar manifest's version). */
+    @Test
+    void everyCommandPrintsTheVersion() {
+        Cli top = Cli.run("--version");
+        assertEquals(0, top.status(), top.err());
+        assertTrue(top.out().startsWith("balanced-batch "), top.out());
+        for (String command : new String[] {"sample", "inspect", "bench", "report"}) {
+            Cli r = Cli.run(command, "--version");
+            assertEquals(0, r.status(), command + ": " + r.err());
+            assertEquals(top.out(), r.out(), command + " --version");
+        }
+    }
+
     @Test
     void inspectReportsSizesImbalanceAndEpochLength() throws IOException {
         // sizes: label 3 x5, label -5 x1, label 7 x2, label 1000000 x4 -> min 1, median 3, max 5

@@ -265,7 +265,7 @@ class ShuffleUniformityTest {
             return 1 - lowerGamma(df / 2.0, chi2 / 2.0);
         }
 
-        /** P(a, x) by its series (x < a + 1) or its continued fraction (Numerical Recipes, 6.2). */
+        /** P(a, x) by its series (when {@code x < a + 1}) or its continued fraction (Numerical Recipes, 6.2). */
         private static double lowerGamma(double a, double x) {
             if (x <= 0) {
                 return 0;
