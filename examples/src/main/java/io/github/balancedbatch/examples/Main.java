@@ -17,7 +17,7 @@ public final class Main {
             "usage: java -jar balanced-batch-examples.jar fashion-mnist [--data DIR] [--steps-scale X] [--seeds N]",
             "  --data DIR         the four gzipped IDX files (default /usr/share/datasets/fashion-mnist)",
             "  --steps-scale X    multiplies every step budget (default 1; 0.01 for a smoke run)",
-            "  --seeds N          seeds of the long-tail experiment, averaged (default 2)",
+            "  --seeds N          seeds of the long-tail experiment, averaged (default 3)",
             "Runs offline on DJL's PyTorch engine; set OPT_OUT_TRACKING=true and DJL_CACHE_DIR as you like.");
 
     private static final long START = System.nanoTime();
@@ -38,7 +38,7 @@ public final class Main {
         defaults();
         Path data = Path.of("/usr/share/datasets/fashion-mnist");
         double scale = 1;
-        int seeds = 2;
+        int seeds = 3;
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             out.println(USAGE);
             return 0;

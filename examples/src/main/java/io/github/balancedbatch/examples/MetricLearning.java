@@ -24,7 +24,7 @@ final class MetricLearning {
     static final int P = 10;
     static final int K = 4;
     static final float MARGIN = 0.2f;
-    static final int STEPS = 2000;
+    static final int STEPS = 3000;
     static final int SEED = 1;
 
     /** The numbers the program reports. */
