@@ -1,4 +1,4 @@
-package io.github.balancedbatch;
+package io.github.balancedbatch.djl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every {@code ```java} block of the README compiles, so the documentation cannot rot. Each block
+ * Every {@code ```java} block of the README compiles, so the documentation cannot rot. It lives in
+ * this module because its test class path holds everything the README shows: the core and DJL. Each block
  * becomes the body of a method in a class that extends {@link #CONTEXT}: the names a README
  * snippet takes as given (the user's labels, their training step, a sampler made earlier on the
  * page, ...) are declared there, and every other name must come from the snippet itself or from
@@ -33,7 +34,11 @@ class ReadmeSnippetsTest {
     static final Path README = Path.of("..", "README.md");
 
     static final String IMPORTS = String.join("\n",
+            "import ai.djl.ndarray.*;",
+            "import ai.djl.ndarray.types.*;",
+            "import ai.djl.training.*;",
             "import io.github.balancedbatch.data.*;",
+            "import io.github.balancedbatch.djl.*;",
             "import io.github.balancedbatch.npy.*;",
             "import io.github.balancedbatch.pipeline.*;",
             "import io.github.balancedbatch.sampler.*;",
@@ -44,7 +49,8 @@ class ReadmeSnippetsTest {
     /** What the README's snippets take as given. */
     static final String CONTEXT = String.join("\n",
             "abstract class ReadmeContext {",
-            "    int epochs; long steps; int startEpoch; int startBatch;",
+            "    int[] labels; int[] rows; int epochs; long steps; int startEpoch; int startBatch;",
+            "    NDManager manager; Trainer trainer;",
             "    BalancedBatchSampler sampler; BatchCursor cursor; FeatureMatrix images; FeatureMatrix masks;",
             "    abstract void train(Object... data);",
             "}");
