@@ -1,0 +1,147 @@
+package io.github.balancedbatch.sampler;
+
+/**
+ * Which classes each step of an epoch takes under a class-choice strategy: every class exactly its
+ * quota (see {@link ClassQuotas}), at most once per step, its appearances spread over the epoch.
+ *
+ * <p>The construction is McNaughton's wrap-around rule with a stride. The classes with a non-zero
+ * quota, shuffled, are laid end to end as one sequence of S = G * B slots (G classes per step, B
+ * steps), class c taking q_c &lt;= B consecutive slots. Slot i goes to row {@code i / B} of step
+ * {@code (o + i * t) mod B}, where o is a random phase and t, the stride, is the integer nearest
+ * B / golden ratio that is coprime with B. Every step gets exactly one slot of each row (G classes),
+ * and a class's q_c consecutive slots land on the distinct steps {@code o + (s + m) t mod B},
+ * m = 0 .. q_c - 1: an arithmetic progression modulo B, so (three-distance theorem) the gaps between
+ * a class's consecutive appearances take at most three values, roughly B / q_c, never bunched.
+ *
+ * <p>{@link #start} costs O(C + S) (quotas, a shuffle of the classes, the table of S ints): about
+ * G ints of work per step of the epoch; {@link #next} copies G ints. Memory: S ints for the table
+ * plus a few words per class. Not thread-safe. Allocates nothing after construction.
+ */
+final class Schedule {
+    /** 1 / golden ratio. */
+    private static final double INVERSE_PHI = 0.6180339887498949;
+
+    private final ClassQuotas quotas;
+    private final int[] bases;
+    private final int width;
+    private final int steps;
+    private final int stride;
+    private final double[] weights;
+    private final double[] suffix;
+    private final double[] targets;
+    private final int[] quota;
+    private final int[] order;
+    /** Step-major: step b's classes (as bases) are {@code table[b * width .. (b + 1) * width)}. */
+    private final int[] table;
+    private boolean active;
+    private int step;
+
+    /**
+     * @param bases the {@link Pools} base of each eligible class, in the order of {@code quotas}
+     * @param width G, classes per step (P * worldSize)
+     * @param steps B, steps per epoch
+     */
+    Schedule(ClassQuotas quotas, int[] bases, int width, int steps) {
+        int c = quotas.count();
+        this.quotas = quotas;
+        this.bases = bases;
+        this.width = width;
+        this.steps = steps;
+        this.stride = stride(steps);
+        this.weights = new double[c];
+        this.suffix = new double[c + 1];
+        this.targets = new double[c];
+        this.quota = new int[c];
+        this.order = new int[c];
+        this.table = new int[Math.multiplyExact(width, steps)];
+    }
+
+    /** The stride: nearest B / golden ratio, coprime with B (1 for B = 2, 0 for B = 1). */
+    static int stride(int steps) {
+        if (steps < 3) {
+            return steps - 1;
+        }
+        long t = (long) Math.floor(steps * INVERSE_PHI + 0.5);
+        for (long d = 0; ; d++) {
+            if (t - d >= 1 && gcd(t - d, steps) == 1) {
+                return (int) (t - d);
+            }
+            if (t + d < steps && gcd(t + d, steps) == 1) {
+                return (int) (t + d);
+            }
+        }
+    }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long r = a % b;
+            a = b;
+            b = r;
+        }
+        return a;
+    }
+
+    /**
+     * Starts epoch {@code epoch}: a class-balanced epoch is left to the deck ({@link #next} then
+     * returns false); otherwise computes the quotas and the table.
+     *
+     * @param rng the schedule's random stream, or null without shuffling (offset 1/2, classes in
+     *     ascending order, phase 0)
+     */
+    void start(int epoch, BoundedRandom rng) {
+        step = 0;
+        active = !quotas.uniform(epoch);
+        if (!active) {
+            return;
+        }
+        quotas.targets(epoch, weights, suffix, targets);
+        quotas.round(targets, rng == null ? 0.5 : rng.nextInt(1 << 30) * 0x1p-30, quota);
+        int d = 0;
+        for (int i = 0; i < quota.length; i++) {
+            if (quota[i] > 0) {
+                order[d++] = i;
+            }
+        }
+        if (rng != null) {
+            for (int i = d; i > 1; i--) {
+                int j = rng.nextInt(i);
+                int t = order[i - 1];
+                order[i - 1] = order[j];
+                order[j] = t;
+            }
+        }
+        final int[] tab = table;
+        final int g = width;
+        final int back = steps - stride;
+        int b = rng == null ? 0 : rng.nextInt(steps);
+        int row = 0;
+        int col = 0;
+        for (int x = 0; x < d; x++) {
+            int c = order[x];
+            int base = bases[c];
+            for (int m = quota[c]; m > 0; m--) {
+                tab[b * g + row] = base;
+                b = b >= back ? b - back : b + stride;
+                if (++col == steps) {
+                    col = 0;
+                    row++;
+                }
+            }
+        }
+    }
+
+    /** Writes the next step's G class bases into {@code chosen}; false if the deck deals this epoch. */
+    boolean next(int[] chosen) {
+        if (!active) {
+            return false;
+        }
+        System.arraycopy(table, step * width, chosen, 0, width);
+        step++;
+        return true;
+    }
+
+    /** Heap bytes of the table and the per-class scratch. */
+    long heapBytes() {
+        return 4L * (table.length + quota.length + order.length) + 8L * (weights.length + suffix.length + targets.length);
+    }
+}
