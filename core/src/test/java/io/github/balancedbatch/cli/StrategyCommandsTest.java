@@ -152,15 +152,15 @@ class StrategyCommandsTest {
         int[] labels = SyntheticLabels.zipf(600, 12, 2, 3);
         Path svg = dir.resolve("r.svg");
         Cli r = Cli.run("report", "--labels", writeLabels(labels).toString(), "--classes-per-batch", "3",
-                "--samples-per-class", "4", "--seed", "5", "--class-weight-power", "0.5", "--out", svg.toString());
+                "--samples-per-class", "4", "--seed", "5", "--progressive-epochs", "3", "--epoch", "1", "--out", svg.toString());
         assertEquals(0, r.status(), r.err());
         Document doc = parse(Files.readString(svg));
         double[] target = shares(doc, "target");
         double[] sampled = shares(doc, "sampled");
         assertEquals(12, target.length);
         BalancedBatchSampler s = BalancedBatchSampler.builder(ClassIndex.of(labels)).classesPerBatch(3).samplesPerClass(4)
-                .seed(5).classWeightPower(0.5).build();
-        double[] expected = s.targetShares(0); // class c of zipf() is the c-th largest: bar c
+                .seed(5).progressiveEpochs(3).build();
+        double[] expected = s.targetShares(1); // class c of zipf() is the c-th largest: bar c
         double slots = 3.0 * s.batchesPerEpoch();
         for (int c = 0; c < 12; c++) {
             assertEquals(expected[c], target[c], 1e-12, "target of rank " + (c + 1));
