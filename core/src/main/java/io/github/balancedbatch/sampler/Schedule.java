@@ -12,7 +12,7 @@ package io.github.balancedbatch.sampler;
  * and a class's q_c consecutive slots land on the distinct steps {@code o + (s + m) t mod B},
  * m = 0 .. q_c - 1: an arithmetic progression modulo B, so (three-distance theorem) the gaps between
  * a class's consecutive appearances take at most three values, the largest below 3 B / q_c (checked
- * for every B up to 1,200 and every q_c), never bunched.
+ * for every B up to 600 and every q_c by a test), never bunched.
  *
  * <p>{@link #start} costs O(C + S) (quotas, a shuffle of the classes, the table of S ints): about
  * G ints of work per step of the epoch; {@link #next} copies G ints. Memory: S ints for the table
