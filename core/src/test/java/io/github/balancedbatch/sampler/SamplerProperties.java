@@ -535,6 +535,37 @@ class SamplerProperties {
         }
     }
 
+    /**
+     * §5.3 alone (no weighting): classes below the minimum never appear, and the others keep the
+     * default's fairness (§1.4) among themselves.
+     */
+    @Property(tries = 200)
+    void minimumSizeAloneKeepsFairClassChoice(@ForAll("cases") Case c) {
+        int minSize = 2 + (int) Math.floorMod(c.seed(), 3L);
+        Case probe = new Case(c.labels(), 1, c.k(), c.seed(), c.shuffle(), c.mix(), 0, 0, minSize);
+        int eligible = probe.eligible();
+        if (eligible == 0) {
+            return;
+        }
+        Case m = new Case(c.labels(), 1 + (c.p() - 1) % eligible, c.k(), c.seed(), c.shuffle(), c.mix(), 0, 0, minSize);
+        BalancedBatchSampler s = m.sampler();
+        Map<Integer, Integer> size = new HashMap<>();
+        m.byClass().forEach((label, rows) -> size.put(label, rows.size()));
+        for (int e = 0; e < 2; e++) {
+            Map<Integer, Integer> appearances = new HashMap<>();
+            for (int[] batch : Batches.epoch(s, e)) {
+                for (int label : Batches.labelsOf(batch, m.labels())) {
+                    assertTrue(size.get(label) >= minSize, () -> "class " + label + " is below " + minSize + " " + m);
+                }
+                Arrays.stream(Batches.labelsOf(batch, m.labels())).distinct()
+                        .forEach(label -> appearances.merge(label, 1, Integer::sum));
+                int max = appearances.values().stream().max(Integer::compare).orElseThrow();
+                int min = appearances.size() < eligible ? 0 : appearances.values().stream().min(Integer::compare).orElseThrow();
+                assertTrue(max - min <= 1, () -> "appearances " + appearances + " " + m);
+            }
+        }
+    }
+
     /** §5.4: the §1 properties hold under every strategy. */
     @Property(tries = 200)
     void compositionUnderStrategies(@ForAll("strategyCases") Case c) {
