@@ -77,6 +77,51 @@ class BalancedBatchSamplerTest {
                 assertThrows(IllegalArgumentException.class, () -> ok.targetShares(-1)).getMessage());
     }
 
+    /**
+     * §5.1 water-filling by hand: one class holds 900 of 1,000 samples; with q = 1 it is capped at
+     * one appearance per batch (B = 50 of the 150 slots), and the other 100 slots go to the nine
+     * small classes in proportion to their sizes (n_c x 100 / 100 = n_c appearances).
+     */
+    @Test
+    void instanceBalancedCapsTheLargestClassAtEveryBatch() {
+        int[] labels = new int[1_000];
+        int[] small = {5, 5, 10, 10, 10, 10, 15, 15, 20}; // 100 samples
+        for (int i = 0, c = 0, left = small[0]; i < 100; i++) {
+            labels[i] = 1 + c;
+            if (--left == 0 && ++c < small.length) {
+                left = small[c];
+            }
+        }
+        BalancedBatchSampler s = builder(labels).classesPerBatch(3).samplesPerClass(2).batchesPerEpoch(50)
+                .classWeightPower(1).seed(6).build();
+        double[] share = s.targetShares(0);
+        assertEquals(50 / 150.0, share[0], 1e-15);
+        for (int c = 0; c < small.length; c++) {
+            assertEquals(small[c] / 150.0, share[1 + c], 1e-15);
+        }
+        for (int e = 0; e < 3; e++) {
+            int[] appearances = new int[10];
+            for (int[] batch : Batches.epoch(s, e)) {
+                Arrays.stream(Batches.labelsOf(batch, labels)).distinct().forEach(l -> appearances[l]++);
+            }
+            assertEquals(50, appearances[0], "epoch " + e);
+            for (int c = 0; c < small.length; c++) {
+                assertEquals(small[c], appearances[1 + c], "epoch " + e + ", class " + (1 + c)); // integer targets: exact
+            }
+        }
+        // progressive balancing starts instance-balanced and ends class-balanced
+        BalancedBatchSampler p = builder(labels).classesPerBatch(3).samplesPerClass(2).batchesPerEpoch(50)
+                .progressiveEpochs(4).seed(6).build();
+        assertArrayEquals(share, p.targetShares(0), 1e-15);
+        double[] half = p.targetShares(2); // (1/2) n_c / N + (1/2) / 10, then the cap
+        assertEquals(50 / 150.0, half[0], 1e-15);
+        for (int e = 4; e < 6; e++) {
+            for (double v : p.targetShares(e)) {
+                assertEquals(0.1, v, 1e-15);
+            }
+        }
+    }
+
     /** The strategies' batches are pinned too: targets, rounding, stride and shuffle are the same on every JDK. */
     @Test
     void strategyOutputIsPinnedAcrossJdks() {
