@@ -17,9 +17,11 @@ import java.util.SplittableRandom;
  *
  * <p>Every batch holds P distinct classes and K rows of each; inside a class, rows are drawn without
  * replacement from a pool that carries over from batch to batch until the class is exhausted, and
- * classes are dealt so that within an epoch their appearance counts differ by at most one. Epoch
- * {@code e} is a pure function of (labels, parameters, seed, e). See the package documentation for
- * the full contract.
+ * classes are dealt so that within an epoch their appearance counts differ by at most one (by
+ * default; {@link Builder#classWeightPower}, {@link Builder#progressiveEpochs} and
+ * {@link Builder#minSamplesPerClass} choose classes by size instead, with exact per-epoch quotas).
+ * Epoch {@code e} is a pure function of (labels, parameters, seed, e). See the package
+ * documentation for the full contract.
  *
  * <p>Immutable and thread-safe: any number of threads may each open their own {@link BatchCursor}.
  */
