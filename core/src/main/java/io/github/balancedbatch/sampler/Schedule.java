@@ -7,16 +7,19 @@ package io.github.balancedbatch.sampler;
  * <p>The construction is McNaughton's wrap-around rule with a stride. The classes with a non-zero
  * quota, shuffled, are laid end to end as one sequence of S = G * B slots (G classes per step, B
  * steps), class c taking q_c &lt;= B consecutive slots. Slot i goes to row {@code i / B} of step
- * {@code (o + i * t) mod B}, where o is a random phase and t, the stride, is the integer nearest
- * B / golden ratio that is coprime with B. Every step gets exactly one slot of each row (G classes),
- * and a class's q_c consecutive slots land on the distinct steps {@code o + (s + m) t mod B},
- * m = 0 .. q_c - 1: an arithmetic progression modulo B, so (three-distance theorem) the gaps between
- * a class's consecutive appearances take at most three values, the largest below 3 B / q_c (checked
- * for every B up to 600 and every q_c by a test), never bunched.
+ * {@code (o + i * t) mod B}, where o is a random phase and t, the stride, is an integer near
+ * B / golden ratio, coprime with B, with small continued-fraction quotients (see {@link #stride}).
+ * Every step gets exactly one slot of each row (G classes), and a class's q_c consecutive slots
+ * land on the distinct steps {@code o + (s + m) t mod B}, m = 0 .. q_c - 1: an arithmetic
+ * progression modulo B, so (three-distance theorem) the gaps between a class's consecutive
+ * appearances take at most three values, the largest below 3 B / q_c (checked for every B up to
+ * 600 and every q_c by a test), never bunched.
  *
- * <p>{@link #start} costs O(C + S) (quotas, a shuffle of the classes, the table of S ints): about
- * G ints of work per step of the epoch; {@link #next} copies G ints. Memory: S ints for the table
- * plus a few words per class. Not thread-safe. Allocates nothing after construction.
+ * <p>Step b's slots are {@code v + j * B}, j = 0 .. G - 1, with {@code v = (b - o) t^-1 mod B}: a
+ * step reads its G classes straight from the sequence, and v moves by {@code t^-1 mod B} from one
+ * step to the next. {@link #start} costs O(C + S) with sequential writes only (quotas, a shuffle of
+ * the classes, the sequence); {@link #next} reads G ints. Memory: S ints for the sequence plus
+ * about 10 ints per class. Not thread-safe. Allocates nothing after construction.
  */
 final class Schedule {
     /** 1 / golden ratio. */
@@ -34,10 +37,13 @@ final class Schedule {
     private final double[] targets;
     private final int[] quota;
     private final int[] order;
-    /** Step-major: step b's classes (as bases) are {@code table[b * width .. (b + 1) * width)}. */
-    private final int[] table;
+    /** The epoch's class sequence (as bases): class by class, each on quota consecutive slots. */
+    private final int[] sequence;
+    /** stride^-1 mod B: from one step to the next, the column of its slots moves by this much. */
+    private final int inverse;
     private boolean active;
-    private int step;
+    /** Column (slot index mod B) of the next step's slots; its slots are column + j * B. */
+    private int column;
 
     /**
      * @param bases the {@link Pools} base of each eligible class, in the order of {@code quotas}
@@ -56,7 +62,8 @@ final class Schedule {
         this.targets = new double[c];
         this.quota = new int[c];
         this.order = new int[c];
-        this.table = new int[Math.multiplyExact(width, steps)];
+        this.sequence = new int[Math.multiplyExact(width, steps)];
+        this.inverse = inverse(stride, steps);
     }
 
     /**
@@ -101,6 +108,24 @@ final class Schedule {
         return max;
     }
 
+    /** t^-1 mod b, for t coprime with b (0 for b = 1). */
+    static int inverse(long t, long b) {
+        long r0 = b;
+        long r1 = t;
+        long s0 = 0;
+        long s1 = 1;
+        while (r1 != 0) {
+            long q = r0 / r1;
+            long r = r0 - q * r1;
+            r0 = r1;
+            r1 = r;
+            long x = s0 - q * s1;
+            s0 = s1;
+            s1 = x;
+        }
+        return (int) Math.floorMod(s0, b);
+    }
+
     private static long gcd(long a, long b) {
         while (b != 0) {
             long r = a % b;
@@ -118,7 +143,6 @@ final class Schedule {
      *     ascending order, phase 0)
      */
     void start(int epoch, BoundedRandom rng) {
-        step = 0;
         active = !quotas.uniform(epoch);
         if (!active) {
             return;
@@ -139,24 +163,16 @@ final class Schedule {
                 order[j] = t;
             }
         }
-        final int[] tab = table;
-        final int g = width;
-        final int back = steps - stride;
-        int b = rng == null ? 0 : rng.nextInt(steps);
-        int row = 0;
-        int col = 0;
+        final int[] sq = sequence;
+        int at = 0;
         for (int x = 0; x < d; x++) {
             int c = order[x];
-            int base = bases[c];
-            for (int m = quota[c]; m > 0; m--) {
-                tab[b * g + row] = base;
-                b = b >= back ? b - back : b + stride;
-                if (++col == steps) {
-                    col = 0;
-                    row++;
-                }
-            }
+            java.util.Arrays.fill(sq, at, at + quota[c], bases[c]);
+            at += quota[c];
         }
+        int phase = rng == null ? 0 : rng.nextInt(steps);
+        // step b holds the slots i with (phase + i * stride) mod B == b: i mod B = (b - phase) * inverse mod B
+        column = (int) ((long) (steps - phase) % steps * inverse % steps);
     }
 
     /** Writes the next step's G class bases into {@code chosen}; false if the deck deals this epoch. */
@@ -164,13 +180,18 @@ final class Schedule {
         if (!active) {
             return false;
         }
-        System.arraycopy(table, step * width, chosen, 0, width);
-        step++;
+        final int[] sq = sequence;
+        final int b = steps;
+        final int g = width;
+        for (int j = 0, i = column; j < g; j++, i += b) {
+            chosen[j] = sq[i];
+        }
+        column = column >= b - inverse ? column - (b - inverse) : column + inverse;
         return true;
     }
 
-    /** Heap bytes of the table and the per-class scratch. */
+    /** Heap bytes of the sequence and the per-class scratch. */
     long heapBytes() {
-        return 4L * (table.length + quota.length + order.length) + 8L * (weights.length + suffix.length + targets.length);
+        return 4L * (sequence.length + quota.length + order.length) + 8L * (weights.length + suffix.length + targets.length);
     }
 }
