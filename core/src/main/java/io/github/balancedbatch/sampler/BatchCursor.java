@@ -10,8 +10,9 @@ import java.nio.IntBuffer;
  * allocates nothing; starting an epoch allocates one or two small random generators. The cursor
  * owns 4 bytes per sample of working memory (a lazily shuffled copy of the grouped rows) plus about
  * 7 ints per class. Under a class-choice strategy, starting an epoch also computes its quotas and
- * schedule, O(C + P * worldSize * batchesPerEpoch) work into a table of 4 bytes per class slot
- * that the cursor owns (one more small generator), and a batch copies its classes from the table.
+ * schedule, O(C + P * worldSize * batchesPerEpoch) sequential writes into a class sequence of 4
+ * bytes per class slot that the cursor owns (one more small generator), and a batch reads its
+ * classes from that sequence.
  *
  * <p>Not thread-safe: use one cursor per thread. Cursors of the same sampler are independent.
  */

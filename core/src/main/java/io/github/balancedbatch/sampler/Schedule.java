@@ -137,7 +137,7 @@ final class Schedule {
 
     /**
      * Starts epoch {@code epoch}: a class-balanced epoch is left to the deck ({@link #next} then
-     * returns false); otherwise computes the quotas and the table.
+     * returns false); otherwise computes the quotas and lays out the class sequence.
      *
      * @param rng the schedule's random stream, or null without shuffling (offset 1/2, classes in
      *     ascending order, phase 0)

@@ -52,7 +52,7 @@
  *       {@link io.github.balancedbatch.sampler.Schedule} lays the classes out with McNaughton's
  *       wrap-around rule spread by a golden-ratio stride, so every step has distinct classes and a
  *       class's appearances are an arithmetic progression modulo the epoch length. O(C + P*W*B)
- *       at an epoch's start, a copy of P*W ints per batch; the deck is used whenever an epoch is
+ *       at an epoch's start, P*W reads per batch; the deck is used whenever an epoch is
  *       class-balanced, so the default's output never changes.</li>
  *   <li><b>Shards.</b> Every rank deals and draws the whole global batch (to keep identical pools)
  *       and keeps its own P classes: no coordination, at W times the work of one shard.</li>
