@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       (check with {@code -prof gc});</li>
  *   <li>{@code fastSqrt}: the same cursor with square-root class weighting (class weighting power
  *       q = 1/2, SPEC §5): classes come from a per-epoch class schedule instead of the deck, and the
- *       per-epoch step (quotas and table, O(C + P * batchesPerEpoch)) is included at its real rate;</li>
+ *       per-epoch step (quotas and class sequence, O(C + P * batchesPerEpoch)) is included at its real rate;</li>
  *   <li>{@code floor}: P*K bounded draws {@code SplittableRandom.nextInt(N)} from one generator into
  *       a reused array and nothing else, the least any random sampler can cost.</li>
  * </ul>
