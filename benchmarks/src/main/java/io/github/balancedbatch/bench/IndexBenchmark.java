@@ -26,6 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       per batch and a few fresh arrays;</li>
  *   <li>{@code fast}: {@link BatchCursor#next(int[])} into a reused array, O(P*K), no allocation
  *       (check with {@code -prof gc});</li>
+ *   <li>{@code fastSqrt}: the same cursor with square-root class weighting (class weighting power
+ *       q = 1/2, SPEC §5): classes come from a per-epoch class schedule instead of the deck, and the
+ *       per-epoch step (quotas and class sequence, O(C + P * batchesPerEpoch)) is included at its real rate;</li>
  *   <li>{@code floor}: P*K bounded draws {@code SplittableRandom.nextInt(N)} from one generator into
  *       a reused array and nothing else, the least any random sampler can cost.</li>
  * </ul>
@@ -70,6 +73,30 @@ public class IndexBenchmark {
         @Setup(Level.Trial)
         public void setUp(Labels labels) {
             cursor = labels.workload.sampler(labels.index).cursor(0, 0);
+            rows = new int[labels.workload.batchSize()];
+        }
+
+        int[] next() {
+            cursor.next(rows);
+            return rows;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            cursor = null;
+            rows = null;
+        }
+    }
+
+    /** A cursor with square-root class weighting (q = 1/2) and the caller's reused row array. */
+    @State(Scope.Thread)
+    public static class FastSqrt {
+        BatchCursor cursor;
+        int[] rows;
+
+        @Setup(Level.Trial)
+        public void setUp(Labels labels) {
+            cursor = labels.workload.sampler(labels.index, 0.5).cursor(0, 0);
             rows = new int[labels.workload.batchSize()];
         }
 
@@ -139,6 +166,11 @@ public class IndexBenchmark {
 
     @Benchmark
     public int[] fast(Fast fast) {
+        return fast.next();
+    }
+
+    @Benchmark
+    public int[] fastSqrt(FastSqrt fast) {
         return fast.next();
     }
 

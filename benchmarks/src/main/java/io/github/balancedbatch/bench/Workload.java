@@ -97,6 +97,19 @@ public enum Workload {
                 .build();
     }
 
+    /**
+     * As {@link #sampler(ClassIndex)}, with class weighting power {@code q} (SPEC §5; 0.5: square-root
+     * sampling).
+     */
+    public BalancedBatchSampler sampler(ClassIndex index, double classWeightPower) {
+        return BalancedBatchSampler.builder(index)
+                .classesPerBatch(classesPerBatch)
+                .samplesPerClass(samplesPerClass)
+                .seed(SAMPLER_SEED)
+                .classWeightPower(classWeightPower)
+                .build();
+    }
+
     /** The seed's generator (shuffle on) with this workload's P and K over {@code labels}. */
     public NaiveBatchGenerator naive(int[] labels) {
         return new NaiveBatchGenerator(labels, classesPerBatch, samplesPerClass, true, SAMPLER_SEED);

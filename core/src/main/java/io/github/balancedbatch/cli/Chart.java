@@ -23,18 +23,29 @@ final class Chart {
     private final int[] lastRank;
     private final double[] raw;
     private final double[] sampled;
+    /** Target share of one class under the sampler's strategy, per bar; null to draw no targets. */
+    private final double[] target;
     private final boolean grouped;
 
-    private Chart(int[] firstRank, int[] lastRank, double[] raw, double[] sampled, boolean grouped) {
+    private Chart(int[] firstRank, int[] lastRank, double[] raw, double[] sampled, double[] target, boolean grouped) {
         this.firstRank = firstRank;
         this.lastRank = lastRank;
         this.raw = raw;
         this.sampled = sampled;
+        this.target = target;
         this.grouped = grouped;
     }
 
     /** Sorts non-empty classes by raw frequency, commonest first, and groups them into at most {@code maxBars}. */
     static Chart of(ClassIndex index, long[] drawn, int maxBars) {
+        return of(index, drawn, null, maxBars);
+    }
+
+    /**
+     * As {@link #of(ClassIndex, long[], int)}, with a third series: {@code targetShares[c]}, class
+     * c's target share under the sampler's strategy (null for none).
+     */
+    static Chart of(ClassIndex index, long[] drawn, double[] targetShares, int maxBars) {
         Integer[] order = IntStream.range(0, index.classCount()).filter(c -> index.size(c) > 0).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingInt((Integer c) -> -index.size(c)).thenComparingInt(c -> c));
         long total = Arrays.stream(drawn).sum();
@@ -44,21 +55,27 @@ final class Chart {
         int[] last = new int[bars];
         double[] raw = new double[bars];
         double[] sampled = new double[bars];
+        double[] target = targetShares == null ? null : new double[bars];
         for (int b = 0; b < bars; b++) {
             int from = (int) ((long) b * n / bars);
             int to = (int) ((long) (b + 1) * n / bars);
             double r = 0;
             double s = 0;
+            double t = 0;
             for (int i = from; i < to; i++) {
                 r += index.size(order[i]);
                 s += drawn[order[i]];
+                t += targetShares == null ? 0 : targetShares[order[i]];
+            }
+            if (target != null) {
+                target[b] = t / (to - from);
             }
             first[b] = from + 1;
             last[b] = to;
             raw[b] = r / index.sampleCount() / (to - from);
             sampled[b] = total == 0 ? 0 : s / total / (to - from);
         }
-        return new Chart(first, last, raw, sampled, bars < n);
+        return new Chart(first, last, raw, sampled, target, bars < n);
     }
 
     int bars() {
@@ -73,7 +90,7 @@ final class Chart {
         double lo = Double.MAX_VALUE;
         double hi = 0;
         for (int i = 0; i < raw.length; i++) {
-            for (double v : new double[] {raw[i], sampled[i]}) {
+            for (double v : new double[] {raw[i], sampled[i], target == null ? 0 : target[i]}) {
                 if (v > 0) {
                     lo = Math.min(lo, v);
                     hi = Math.max(hi, v);
@@ -85,7 +102,8 @@ final class Chart {
         double plotW = WIDTH - LEFT - RIGHT;
         double plotH = HEIGHT - TOP - BOTTOM;
         double slot = plotW / raw.length;
-        double bar = Math.max(0.5, slot * 0.42);
+        int series = target == null ? 2 : 3;
+        double bar = Math.max(0.5, slot * 0.84 / series);
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
@@ -106,11 +124,19 @@ final class Chart {
                 ? "classes sorted by raw frequency, commonest first (" + raw.length + " bars, each the mean over a bucket of neighbouring ranks)"
                 : "classes sorted by raw frequency, commonest first"));
         for (int i = 0; i < raw.length; i++) {
-            double x = LEFT + i * slot + (slot - 2 * bar) / 2;
+            double x = LEFT + i * slot + (slot - series * bar) / 2;
             s.append(rect("raw", "#9aa5b1", x, raw[i], minExp, maxExp, plotH, bar, i));
-            s.append(rect("sampled", "#e8590c", x + bar, sampled[i], minExp, maxExp, plotH, bar, i));
+            if (target != null) {
+                s.append(rect("target", "#1c7ed6", x + bar, target[i], minExp, maxExp, plotH, bar, i));
+            }
+            s.append(rect("sampled", "#e8590c", x + (series - 1) * bar, sampled[i], minExp, maxExp, plotH, bar, i));
         }
-        double lx = WIDTH - RIGHT - 260;
+        double lx = WIDTH - RIGHT - (target == null ? 260 : 360);
+        if (target != null) {
+            s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"12\" height=\"12\" fill=\"#1c7ed6\"/>%n",
+                    lx + 240, HEIGHT - 26));
+            s.append(text(lx + 256, HEIGHT - 16, "start", 12, "target"));
+        }
         s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"12\" height=\"12\" fill=\"#9aa5b1\"/>%n", lx, HEIGHT - 26));
         s.append(text(lx + 16, HEIGHT - 16, "start", 12, "raw data"));
         s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"12\" height=\"12\" fill=\"#e8590c\"/>%n", lx + 100, HEIGHT - 26));
@@ -149,7 +175,8 @@ final class Chart {
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>" + escape(title)
                 + "</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}</style>\n</head>\n<body>\n<h1>"
                 + escape(title) + "</h1>\n<p>" + escape(subtitle) + "</p>\n" + svg
-                + "<p>Grey: each class's share of the raw data. Orange: its share of the indices drawn in one epoch."
+                + "<p>Grey: each class's share of the raw data. Blue: its target share under the chosen strategy."
+                + " Orange: its share of the indices drawn in one epoch (within one batch of the target)."
                 + " Balanced sampling flattens the orange bars.</p>\n</body>\n</html>\n";
     }
 }

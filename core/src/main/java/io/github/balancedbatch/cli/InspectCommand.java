@@ -3,6 +3,7 @@ package io.github.balancedbatch.cli;
 import static io.github.balancedbatch.cli.ClassStats.count;
 import static io.github.balancedbatch.cli.ClassStats.number;
 
+import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.ClassIndex;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,6 +31,24 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--samples-per-class", paramLabel = "K", description = "Samples of each class per batch.")
     Integer samplesPerClass;
 
+    @Option(names = "--class-weight-power", paramLabel = "Q",
+            description = "Show target shares for class weighting power q in [0, 1] (shares proportional to n_c^q).")
+    Double classWeightPower;
+
+    @Option(names = "--progressive-epochs", paramLabel = "T",
+            description = "Show target shares for progressive balancing over T epochs (at --epoch).")
+    Integer progressiveEpochs;
+
+    @Option(names = "--min-samples-per-class", paramLabel = "M",
+            description = "Leave out classes with fewer than M samples; report how many classes and samples that is.")
+    Integer minSamplesPerClass;
+
+    @Option(names = "--epoch", paramLabel = "E", description = "Epoch whose target shares are shown (default 0).")
+    int epoch;
+
+    /** Rows of the share table: all classes up to this many, else the largest and smallest half each. */
+    static final int SHARE_ROWS = 10;
+
     @Override
     public Integer call() {
         if (classesPerBatch != null && classesPerBatch < 1) {
@@ -38,8 +57,22 @@ final class InspectCommand implements Callable<Integer> {
         if (samplesPerClass != null && samplesPerClass < 1) {
             throw new CliException("--samples-per-class must be at least 1, got " + samplesPerClass);
         }
+        if (epoch < 0) {
+            throw new CliException("--epoch must be at least 0, got " + epoch);
+        }
         ClassIndex index = LabelFiles.read(labels);
         ClassStats s = new ClassStats(index);
+        int m = minSamplesPerClass == null ? 1 : minSamplesPerClass;
+        int eligible = 0;
+        long eligibleSamples = 0;
+        for (int c = 0; c < index.classCount(); c++) {
+            if (index.size(c) > 0 && index.size(c) >= m) {
+                eligible++;
+                eligibleSamples += index.size(c);
+            }
+        }
+        // validates the strategy options before anything is printed
+        BalancedBatchSampler strategy = strategySampler(index, Math.min(classesPerBatch == null ? 1 : classesPerBatch, eligible));
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "labels      %s%n", labels);
         out.printf(Locale.ROOT, "samples     %s%n", count(s.samples));
@@ -56,19 +89,83 @@ final class InspectCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "below K=%d   %s classes have fewer than %d samples (they are over-sampled evenly)%n", k,
                     count(smaller), k);
         }
+        if (minSamplesPerClass != null) {
+            out.printf(Locale.ROOT, "min size    %d: %s classes (%s samples) left out, %s classes (%s samples) remain%n", m,
+                    count(s.nonEmpty - eligible), count(s.samples - eligibleSamples), count(eligible), count(eligibleSamples));
+        }
         if (classesPerBatch != null) {
             int p = classesPerBatch;
-            boolean feasible = p <= s.nonEmpty;
+            boolean feasible = p <= eligible;
             out.printf(Locale.ROOT, "P=%d         %s%n", p, feasible
-                    ? "feasible (" + count(s.nonEmpty) + " classes to choose from)"
-                    : "NOT feasible: only " + count(s.nonEmpty) + " non-empty classes");
+                    ? "feasible (" + count(eligible) + " classes to choose from)"
+                    : "NOT feasible: only " + count(eligible) + (minSamplesPerClass == null
+                            ? " non-empty classes" : " classes with at least " + m + " samples"));
             if (samplesPerClass != null) {
                 long batch = (long) p * samplesPerClass;
                 out.printf(Locale.ROOT, "epoch       %s batches of %s indices (ceil(%s / %s))%n",
                         count((s.samples + batch - 1) / batch), count(batch), count(s.samples), count(batch));
             }
         }
+        if (strategy != null) {
+            shares(index, strategy, out);
+        }
         return 0;
+    }
+
+    /**
+     * Prints the strategy and each class's raw and target share (with P and K when given: the cap of
+     * one appearance per batch applies), for every class or the largest and smallest few.
+     */
+    private void shares(ClassIndex index, BalancedBatchSampler sampler, PrintWriter out) {
+        double[] target = sampler.targetShares(epoch);
+        out.printf(Locale.ROOT, "strategy    %s%s%n", strategy(sampler).substring(2),
+                sampler.progressiveEpochs() > 0 ? ", epoch " + epoch : "");
+        Integer[] order = java.util.stream.IntStream.range(0, index.classCount()).filter(c -> index.size(c) > 0).boxed()
+                .toArray(Integer[]::new);
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt((Integer c) -> -index.size(c)).thenComparingInt(c -> c));
+        out.printf(Locale.ROOT, "shares      %-12s %10s %9s %9s%n", "label", "samples", "raw", "target");
+        for (int i = 0; i < order.length; i++) {
+            if (order.length > SHARE_ROWS && i == SHARE_ROWS / 2) {
+                out.printf(Locale.ROOT, "            ... %s classes more (report draws them all)%n", count(order.length - SHARE_ROWS));
+                i = order.length - SHARE_ROWS / 2;
+            }
+            int c = order[i];
+            out.printf(Locale.ROOT, "            %-12d %10s %9s %9s%n", index.label(c), count(index.size(c)),
+                    Chart.percent(index.size(c) / (double) index.sampleCount()),
+                    index.size(c) < sampler.minSamplesPerClass() ? "left out" : Chart.percent(target[c]));
+        }
+    }
+
+    /** A sampler with the strategy options (P and K when given), or null when no class is left to choose ({@code p = 0}). */
+    private BalancedBatchSampler strategySampler(ClassIndex index, int p) {
+        BalancedBatchSampler.Builder b = BalancedBatchSampler.builder(index).classesPerBatch(p)
+                .samplesPerClass(samplesPerClass == null ? 1 : samplesPerClass).seed(0);
+        BalancedBatchSampler sampler;
+        try {
+            if (classWeightPower != null) {
+                b.classWeightPower(classWeightPower);
+            }
+            if (progressiveEpochs != null) {
+                b.progressiveEpochs(progressiveEpochs);
+            }
+            if (minSamplesPerClass != null) {
+                b.minSamplesPerClass(minSamplesPerClass);
+            }
+            sampler = p == 0 ? null : b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(SamplerOptions.optionNames(e.getMessage()) + " (labels " + labels + ")");
+        }
+        return sampler;
+    }
+
+    /** ", " and the sampler's class-choice strategy in words, for titles and summaries. */
+    static String strategy(BalancedBatchSampler s) {
+        String what = s.classWeightPower() > 0
+                ? "class weighting power q=" + s.classWeightPower()
+                : s.progressiveEpochs() > 0
+                ? "progressively balanced over T=" + s.progressiveEpochs() + " epochs"
+                : "class-balanced";
+        return ", " + what + (s.minSamplesPerClass() > 1 ? ", classes of at least " + s.minSamplesPerClass() + " samples" : "");
     }
 
     private static double round1(double v) {

@@ -21,7 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code report}: a picture of each class's share of the data next to its share of the batches. */
 @Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Draw class shares in the raw data next to their shares in the sampled batches (SVG or HTML).",
+        description = {"Draw class shares in the raw data, their target shares under the chosen strategy and their shares in"
+                + " the batches of one epoch (SVG or HTML).",
             "Classes are sorted by raw frequency (log scale; more than " + ReportCommand.MAX_BARS
                     + " classes are grouped into buckets of neighbouring ranks).",
             "Writes SVG, or a self-contained HTML page, by the extension of --out."})
@@ -55,12 +56,13 @@ final class ReportCommand implements Callable<Integer> {
         BalancedBatchSampler sampler = sampling.build(index);
         sampling.reportSeed(sampler, spec.commandLine().getErr());
         long[] drawn = drawnPerClass(sampler, epoch);
-        Chart chart = Chart.of(index, drawn, MAX_BARS);
-        String title = "Class shares: raw data vs. sampled batches";
+        Chart chart = Chart.of(index, drawn, sampler.targetShares(epoch), MAX_BARS);
+        String title = "Class shares: raw data, target and sampled batches";
         String subtitle = String.format(Locale.ROOT,
                 "%s: %s samples, %s classes; P=%d x K=%d, epoch %d of %s batches, seed %d",
                 sampling.labels.getFileName(), count(index.sampleCount()), count(index.classCount()),
-                sampler.classesPerBatch(), sampler.samplesPerClass(), epoch, count(sampler.batchesPerEpoch()), sampler.seed());
+                sampler.classesPerBatch(), sampler.samplesPerClass(), epoch, count(sampler.batchesPerEpoch()), sampler.seed())
+                + InspectCommand.strategy(sampler);
         String svg = chart.svg(title, subtitle);
         String text = html ? Chart.html(title, subtitle, svg) : svg;
         writeAtomically(out, text);

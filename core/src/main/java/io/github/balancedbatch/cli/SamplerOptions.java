@@ -33,6 +33,32 @@ final class SamplerOptions {
     @Option(names = "--world-size", paramLabel = "W", description = "Number of data-parallel ranks (default 1).")
     int worldSize = 1;
 
+    @Option(names = "--class-weight-power", paramLabel = "Q",
+            description = "Class weighting power q in [0, 1]: class c gets a share of each epoch's class slots proportional to n_c^q "
+                    + "(0: class-balanced, the default; 0.5: square root; 1: instance-balanced), exact to 1 appearance per epoch.")
+    Double classWeightPower;
+
+    @Option(names = "--progressive-epochs", paramLabel = "T",
+            description = "Progressively balanced: epoch e < T weighs classes (1 - e/T) n_c/N + (e/T)/C; class-balanced from epoch T on.")
+    Integer progressiveEpochs;
+
+    @Option(names = "--min-samples-per-class", paramLabel = "M",
+            description = "Never choose classes with fewer than M samples (default 1).")
+    Integer minSamplesPerClass;
+
+    /** Applies the class-choice strategy options that were given. */
+    void strategy(BalancedBatchSampler.Builder b) {
+        if (classWeightPower != null) {
+            b.classWeightPower(classWeightPower);
+        }
+        if (progressiveEpochs != null) {
+            b.progressiveEpochs(progressiveEpochs);
+        }
+        if (minSamplesPerClass != null) {
+            b.minSamplesPerClass(minSamplesPerClass);
+        }
+    }
+
     /** Builds the sampler over {@code index}; bad parameters become a {@link CliException}. */
     BalancedBatchSampler build(ClassIndex index) {
         BalancedBatchSampler.Builder b = BalancedBatchSampler.builder(index)
@@ -43,6 +69,7 @@ final class SamplerOptions {
         }
         BalancedBatchSampler sampler;
         try {
+            strategy(b);
             sampler = b.build();
         } catch (IllegalArgumentException e) {
             throw new CliException(optionNames(e.getMessage()) + " (labels " + labels + ")");
@@ -62,6 +89,9 @@ final class SamplerOptions {
         return message.replace("classesPerBatch", "--classes-per-batch")
                 .replace("samplesPerClass", "--samples-per-class")
                 .replace("worldSize", "--world-size")
-                .replace("rank must", "--rank must");
+                .replace("rank must", "--rank must")
+                .replace("classWeightPower", "--class-weight-power")
+                .replace("progressiveEpochs", "--progressive-epochs")
+                .replace("minSamplesPerClass", "--min-samples-per-class");
     }
 }

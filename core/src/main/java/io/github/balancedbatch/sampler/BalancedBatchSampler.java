@@ -17,9 +17,11 @@ import java.util.SplittableRandom;
  *
  * <p>Every batch holds P distinct classes and K rows of each; inside a class, rows are drawn without
  * replacement from a pool that carries over from batch to batch until the class is exhausted, and
- * classes are dealt so that within an epoch their appearance counts differ by at most one. Epoch
- * {@code e} is a pure function of (labels, parameters, seed, e). See the package documentation for
- * the full contract.
+ * classes are dealt so that within an epoch their appearance counts differ by at most one (by
+ * default; {@link Builder#classWeightPower}, {@link Builder#progressiveEpochs} and
+ * {@link Builder#minSamplesPerClass} choose classes by size instead, with exact per-epoch quotas).
+ * Epoch {@code e} is a pure function of (labels, parameters, seed, e). See the package
+ * documentation for the full contract.
  *
  * <p>Immutable and thread-safe: any number of threads may each open their own {@link BatchCursor}.
  */
@@ -33,8 +35,12 @@ public final class BalancedBatchSampler {
     private final boolean mix;
     private final int rank;
     private final int worldSize;
+    private final double classWeightPower;
+    private final int progressiveEpochs;
+    private final int minSamplesPerClass;
+    private final ClassQuotas quotas;
 
-    private BalancedBatchSampler(Builder b) {
+    private BalancedBatchSampler(Builder b, int[] eligible) {
         this.index = b.index;
         this.classesPerBatch = b.classesPerBatch;
         this.samplesPerClass = b.samplesPerClass;
@@ -47,6 +53,11 @@ public final class BalancedBatchSampler {
         this.batchesPerEpoch = b.batchesPerEpoch > 0
                 ? b.batchesPerEpoch
                 : (int) Math.min(Integer.MAX_VALUE, (index.sampleCount() + globalBatch - 1) / globalBatch);
+        this.classWeightPower = b.classWeightPower;
+        this.progressiveEpochs = b.progressiveEpochs;
+        this.minSamplesPerClass = b.minSamplesPerClass;
+        this.quotas = new ClassQuotas(index, eligible, classWeightPower, progressiveEpochs,
+                (long) classesPerBatch * worldSize * batchesPerEpoch, batchesPerEpoch);
     }
 
     /** Starts a builder over grouped labels; see {@link ClassIndex#of} and {@link ClassIndex#ofColumns}. */
@@ -116,6 +127,50 @@ public final class BalancedBatchSampler {
         return index;
     }
 
+    /** The class weighting power q (0: class-balanced, the default; 1/2: square root; 1: instance-balanced). */
+    public double classWeightPower() {
+        return classWeightPower;
+    }
+
+    /** T of progressive balancing, or 0 when it is off. */
+    public int progressiveEpochs() {
+        return progressiveEpochs;
+    }
+
+    /** Classes with fewer samples than this are never chosen (default 1: every non-empty class). */
+    public int minSamplesPerClass() {
+        return minSamplesPerClass;
+    }
+
+    /** Number of classes that can be chosen: non-empty and at least {@link #minSamplesPerClass()} samples. */
+    public int eligibleClassCount() {
+        return quotas.count();
+    }
+
+    /**
+     * Each class's target share of epoch {@code epoch}'s class slots under the chosen strategy,
+     * indexed by class ordinal (0 for classes never chosen); the shares sum to 1. A class appears in
+     * every epoch within one batch of its target share times P * worldSize * batchesPerEpoch.
+     * Allocates a fresh array; O(C).
+     */
+    public double[] targetShares(int epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch must be at least 0, got " + epoch);
+        }
+        int c = quotas.count();
+        double[] t = new double[c];
+        quotas.targets(epoch, new double[c], new double[c + 1], t);
+        double[] shares = new double[index.classCount()];
+        for (int i = 0; i < c; i++) {
+            shares[quotas.ordinal(i)] = t[i] / quotas.slots();
+        }
+        return shares;
+    }
+
+    ClassQuotas quotas() {
+        return quotas;
+    }
+
     /** Configures a {@link BalancedBatchSampler}; validates everything in {@link #build()}. Not thread-safe. */
     public static final class Builder {
         private final ClassIndex index;
@@ -127,6 +182,9 @@ public final class BalancedBatchSampler {
         private boolean mix;
         private int rank;
         private int worldSize = 1;
+        private double classWeightPower;
+        private int progressiveEpochs;
+        private int minSamplesPerClass = 1;
 
         private Builder(ClassIndex index) {
             this.index = java.util.Objects.requireNonNull(index, "index");
@@ -179,6 +237,52 @@ public final class BalancedBatchSampler {
         }
 
         /**
+         * Class weighting power q in [0, 1]: class c's share of an epoch's class slots is proportional
+         * to n_c^q, capped at one appearance per batch (the excess goes to the other classes in
+         * proportion), and each class appears within 1 of its target in every epoch. 0 (the default)
+         * is class-balanced and gives exactly the default batches; 0.5 is square-root sampling; 1 is
+         * instance-balanced.
+         *
+         * @throws IllegalArgumentException if {@code q} is NaN or outside [0, 1]
+         */
+        public Builder classWeightPower(double q) {
+            if (!(q >= 0 && q <= 1)) {
+                throw new IllegalArgumentException("classWeightPower must be in [0, 1], got " + q);
+            }
+            this.classWeightPower = q;
+            return this;
+        }
+
+        /**
+         * Progressively balanced sampling over {@code t} epochs: epoch e &lt; T weighs class c by
+         * (1 - e/T) n_c/N + (e/T)/C (instance-balanced at epoch 0), with the exact quotas of
+         * {@link #classWeightPower}; from epoch T on, batches are class-balanced as by default.
+         *
+         * @throws IllegalArgumentException if {@code t < 1}
+         */
+        public Builder progressiveEpochs(int t) {
+            if (t < 1) {
+                throw new IllegalArgumentException("progressiveEpochs must be at least 1, got " + t);
+            }
+            this.progressiveEpochs = t;
+            return this;
+        }
+
+        /**
+         * Classes with fewer than {@code m} samples are never chosen (default 1); P * worldSize is
+         * checked against the classes that remain.
+         *
+         * @throws IllegalArgumentException if {@code m < 1}
+         */
+        public Builder minSamplesPerClass(int m) {
+            if (m < 1) {
+                throw new IllegalArgumentException("minSamplesPerClass must be at least 1, got " + m);
+            }
+            this.minSamplesPerClass = m;
+            return this;
+        }
+
+        /**
          * Builds the sampler.
          *
          * @throws IllegalArgumentException naming the parameter when a value is out of range or
@@ -201,8 +305,20 @@ public final class BalancedBatchSampler {
             if (rank < 0 || rank >= worldSize) {
                 throw new IllegalArgumentException("rank must be in [0, " + worldSize + "), got " + rank);
             }
+            if (classWeightPower > 0 && progressiveEpochs > 0) {
+                throw new IllegalArgumentException("classWeightPower=" + classWeightPower + " and progressiveEpochs="
+                        + progressiveEpochs + " cannot be combined: choose one strategy");
+            }
             long globalClasses = (long) classesPerBatch * worldSize;
-            int available = index.activeClassCount();
+            int[] eligible = eligible();
+            int available = eligible.length;
+            if (minSamplesPerClass > 1 && globalClasses > available) {
+                throw new IllegalArgumentException((worldSize == 1
+                        ? "classesPerBatch=" + classesPerBatch
+                        : "classesPerBatch=" + classesPerBatch + " x worldSize=" + worldSize + " = " + globalClasses)
+                        + " exceeds the " + available + " classes with at least minSamplesPerClass=" + minSamplesPerClass
+                        + " samples (" + (index.activeClassCount() - available) + " smaller classes left out)");
+            }
             if (globalClasses > available) {
                 throw new IllegalArgumentException(worldSize == 1
                         ? "classesPerBatch=" + classesPerBatch + " exceeds the " + available
@@ -214,7 +330,25 @@ public final class BalancedBatchSampler {
                 throw new IllegalArgumentException("classesPerBatch x worldSize x samplesPerClass = "
                         + globalClasses * samplesPerClass + " is too large for one batch");
             }
-            return new BalancedBatchSampler(this);
+            if (classWeightPower > 0 || progressiveEpochs > 0) {
+                long global = (long) classesPerBatch * worldSize;
+                long perEpoch = batchesPerEpoch > 0 ? batchesPerEpoch : (index.sampleCount() + global * samplesPerClass - 1)
+                        / (global * samplesPerClass);
+                if (global * perEpoch > Integer.MAX_VALUE - 8) {
+                    throw new IllegalArgumentException("classesPerBatch x worldSize x batchesPerEpoch = " + global * perEpoch
+                            + " class slots per epoch are too many for a class-choice strategy");
+                }
+            }
+            return new BalancedBatchSampler(this, eligible);
+        }
+
+        /** Ordinals of the classes that can be chosen, ascending. */
+        private int[] eligible() {
+            int[] active = index.activeClasses();
+            if (minSamplesPerClass == 1) {
+                return active;
+            }
+            return java.util.Arrays.stream(active).filter(c -> index.size(c) >= minSamplesPerClass).toArray();
         }
     }
 }

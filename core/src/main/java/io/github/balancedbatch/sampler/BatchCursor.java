@@ -9,13 +9,18 @@ import java.nio.IntBuffer;
  * <p>A batch costs O(P * K * worldSize) work, whatever the number of samples or classes, and
  * allocates nothing; starting an epoch allocates one or two small random generators. The cursor
  * owns 4 bytes per sample of working memory (a lazily shuffled copy of the grouped rows) plus about
- * 7 ints per class.
+ * 7 ints per class. Under a class-choice strategy, starting an epoch also computes its quotas and
+ * schedule, O(C + P * worldSize * batchesPerEpoch) sequential writes into a class sequence of 4
+ * bytes per class slot that the cursor owns (one more small generator), and a batch reads its
+ * classes from that sequence.
  *
  * <p>Not thread-safe: use one cursor per thread. Cursors of the same sampler are independent.
  */
 public final class BatchCursor {
     private static final int SAMPLE_STREAM = 0;
     private static final int LAYOUT_STREAM = 1;
+    /** Stream of a class-choice strategy's schedule: the rounding offset, class order and phase. */
+    private static final long SCHEDULE_STREAM = -1;
 
     private final BalancedBatchSampler sampler;
     private final int classesPerBatch;
@@ -34,6 +39,8 @@ public final class BatchCursor {
     /** With shards, the whole step's rows. */
     private final int[] global;
     private final int[] scratch;
+    /** A class-choice strategy's state, or null for the default (every epoch dealt from the deck). */
+    private final Schedule schedule;
 
     private BoundedRandom random;
     private BoundedRandom layout;
@@ -52,7 +59,11 @@ public final class BatchCursor {
         this.mix = sampler.mix();
         ClassIndex index = sampler.classes();
         this.samples = new Pools(index.rows(), index.offsets());
-        int[] active = index.activeClasses();
+        ClassQuotas quotas = sampler.quotas();
+        int[] active = new int[quotas.count()]; // the classes that can be chosen
+        for (int i = 0; i < active.length; i++) {
+            active[i] = quotas.ordinal(i);
+        }
         int[] activeBases = new int[active.length]; // ascending, like the classes
         for (int i = 0; i < active.length; i++) {
             activeBases[i] = samples.base(active[i]);
@@ -62,6 +73,9 @@ public final class BatchCursor {
         this.chosen = new int[classesPerBatch * worldSize];
         this.global = worldSize == 1 ? null : new int[batchSize * worldSize];
         this.scratch = new int[batchSize];
+        this.schedule = sampler.classWeightPower() > 0 || sampler.progressiveEpochs() > 0
+                ? new Schedule(quotas, activeBases, chosen.length, batchesPerEpoch)
+                : null;
     }
 
     /** The sampler this cursor draws from. */
@@ -71,7 +85,7 @@ public final class BatchCursor {
 
     /** Heap bytes held by this cursor's own arrays (headers excluded; the shared index not counted). */
     public long heapBytes() {
-        return samples.heapBytes() + deck.heapBytes()
+        return samples.heapBytes() + deck.heapBytes() + (schedule == null ? 0 : schedule.heapBytes())
                 + 4L * (chosen.length + scratch.length + (global == null ? 0 : global.length));
     }
 
@@ -165,6 +179,9 @@ public final class BatchCursor {
         layout = mix ? new BoundedRandom(BoundedRandom.derive(seed, LAYOUT_STREAM + rank, e)) : null;
         samples.restart();
         deck.restart();
+        if (schedule != null) {
+            schedule.start(e, shuffle ? new BoundedRandom(BoundedRandom.derive(seed, SCHEDULE_STREAM, e)) : null);
+        }
     }
 
     /**
@@ -176,7 +193,9 @@ public final class BatchCursor {
         final int k = samplesPerClass;
         final int all = chosen.length;
         final BoundedRandom rng = random;
-        deck.draw(deckBase, all, rng, chosen, 0);
+        if (schedule == null || !schedule.next(chosen)) {
+            deck.draw(deckBase, all, rng, chosen, 0);
+        }
         samples.touch(chosen, all);
         if (global == null) {
             for (int i = 0; i < all; i++) {

@@ -16,6 +16,10 @@
  *       epochs endlessly and can be positioned at any (epoch, batch).</li>
  *   <li>Shards: rank r of W gets P whole classes of each step's P*W-class global batch; the ranks'
  *       batches concatenated in rank order equal the batch of one process with P*W classes.</li>
+ *   <li>Class-choice strategies (SPEC §5) replace item 4: with a class weighting power q or
+ *       progressive balancing, each class appears in every epoch within 1 of its water-filled
+ *       target (at most once per batch), its appearances spread over the epoch; classes below a
+ *       minimum size are never chosen. Items 1-3 and 5-8 hold unchanged.</li>
  * </ol>
  *
  * <h2>Design notes</h2>
@@ -42,6 +46,14 @@
  *       {@code nextLong()}'s fixed algorithm is relied on, which keeps output identical across JDKs.
  *       The mixed layout draws from a second stream, so mixing never changes which rows are
  *       chosen.</li>
+ *   <li><b>Strategies.</b> {@link io.github.balancedbatch.sampler.ClassQuotas} turns class sizes into
+ *       per-epoch integer quotas (water-filling in one scan over the classes sorted by size once,
+ *       then systematic rounding with an offset drawn from (seed, epoch)); the cursor's
+ *       {@link io.github.balancedbatch.sampler.Schedule} lays the classes out with McNaughton's
+ *       wrap-around rule spread by a golden-ratio stride, so every step has distinct classes and a
+ *       class's appearances are an arithmetic progression modulo the epoch length. O(C + P*W*B)
+ *       at an epoch's start, P*W reads per batch; the deck is used whenever an epoch is
+ *       class-balanced, so the default's output never changes.</li>
  *   <li><b>Shards.</b> Every rank deals and draws the whole global batch (to keep identical pools)
  *       and keeps its own P classes: no coordination, at W times the work of one shard.</li>
  * </ul>

@@ -41,6 +41,100 @@ class BalancedBatchSamplerTest {
                 assertThrows(IllegalArgumentException.class, () -> s.cursor(-1, 0)).getMessage());
     }
 
+    /** §5: strategy parameters are checked at the builder, before any work, with exact messages. */
+    @Test
+    void validatesStrategiesWithMessagesThatNameThem() {
+        int[] labels = SyntheticLabels.zipf(200, 10, 1, 3);
+        for (double bad : new double[] {Double.NaN, -0.1, 1.5, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+            assertEquals("classWeightPower must be in [0, 1], got " + bad, assertThrows(IllegalArgumentException.class,
+                    () -> builder(labels).classWeightPower(bad)).getMessage());
+        }
+        assertEquals("progressiveEpochs must be at least 1, got 0", assertThrows(IllegalArgumentException.class,
+                () -> builder(labels).progressiveEpochs(0)).getMessage());
+        assertEquals("minSamplesPerClass must be at least 1, got 0", assertThrows(IllegalArgumentException.class,
+                () -> builder(labels).minSamplesPerClass(0)).getMessage());
+        assertEquals("classWeightPower=0.5 and progressiveEpochs=3 cannot be combined: choose one strategy",
+                assertThrows(IllegalArgumentException.class, () -> builder(labels).classesPerBatch(2).samplesPerClass(2)
+                        .classWeightPower(0.5).progressiveEpochs(3).build()).getMessage());
+        int[] sizes = new int[10];
+        for (int i = 0; i < labels.length; i++) {
+            sizes[labels[i]]++;
+        }
+        int atLeast20 = (int) Arrays.stream(sizes).filter(n -> n >= 20).count();
+        assertEquals("classesPerBatch=" + (atLeast20 + 1) + " exceeds the " + atLeast20
+                        + " classes with at least minSamplesPerClass=20 samples (" + (10 - atLeast20) + " smaller classes left out)",
+                assertThrows(IllegalArgumentException.class, () -> builder(labels).classesPerBatch(atLeast20 + 1)
+                        .samplesPerClass(2).minSamplesPerClass(20).build()).getMessage());
+        assertEquals("classesPerBatch=" + atLeast20 + " x worldSize=2 = " + 2 * atLeast20 + " exceeds the " + atLeast20
+                        + " classes with at least minSamplesPerClass=20 samples (" + (10 - atLeast20) + " smaller classes left out)",
+                assertThrows(IllegalArgumentException.class, () -> builder(labels).classesPerBatch(atLeast20)
+                        .samplesPerClass(2).minSamplesPerClass(20).shard(0, 2).build()).getMessage());
+        BalancedBatchSampler ok = builder(labels).classesPerBatch(atLeast20).samplesPerClass(2).minSamplesPerClass(20)
+                .classWeightPower(1).build();
+        assertEquals(atLeast20, ok.eligibleClassCount());
+        assertEquals(1.0, Arrays.stream(ok.targetShares(0)).sum(), 1e-12);
+        assertEquals("epoch must be at least 0, got -1",
+                assertThrows(IllegalArgumentException.class, () -> ok.targetShares(-1)).getMessage());
+    }
+
+    /**
+     * §5.1 water-filling by hand: one class holds 900 of 1,000 samples; with q = 1 it is capped at
+     * one appearance per batch (B = 50 of the 150 slots), and the other 100 slots go to the nine
+     * small classes in proportion to their sizes (n_c x 100 / 100 = n_c appearances).
+     */
+    @Test
+    void instanceBalancedCapsTheLargestClassAtEveryBatch() {
+        int[] labels = new int[1_000];
+        int[] small = {5, 5, 10, 10, 10, 10, 15, 15, 20}; // 100 samples
+        for (int i = 0, c = 0, left = small[0]; i < 100; i++) {
+            labels[i] = 1 + c;
+            if (--left == 0 && ++c < small.length) {
+                left = small[c];
+            }
+        }
+        BalancedBatchSampler s = builder(labels).classesPerBatch(3).samplesPerClass(2).batchesPerEpoch(50)
+                .classWeightPower(1).seed(6).build();
+        double[] share = s.targetShares(0);
+        assertEquals(50 / 150.0, share[0], 1e-15);
+        for (int c = 0; c < small.length; c++) {
+            assertEquals(small[c] / 150.0, share[1 + c], 1e-15);
+        }
+        for (int e = 0; e < 3; e++) {
+            int[] appearances = new int[10];
+            for (int[] batch : Batches.epoch(s, e)) {
+                Arrays.stream(Batches.labelsOf(batch, labels)).distinct().forEach(l -> appearances[l]++);
+            }
+            assertEquals(50, appearances[0], "epoch " + e);
+            for (int c = 0; c < small.length; c++) {
+                assertEquals(small[c], appearances[1 + c], "epoch " + e + ", class " + (1 + c)); // integer targets: exact
+            }
+        }
+        // progressive balancing starts instance-balanced and ends class-balanced
+        BalancedBatchSampler p = builder(labels).classesPerBatch(3).samplesPerClass(2).batchesPerEpoch(50)
+                .progressiveEpochs(4).seed(6).build();
+        assertArrayEquals(share, p.targetShares(0), 1e-15);
+        double[] half = p.targetShares(2); // (1/2) n_c / N + (1/2) / 10, then the cap
+        assertEquals(50 / 150.0, half[0], 1e-15);
+        for (int e = 4; e < 6; e++) {
+            for (double v : p.targetShares(e)) {
+                assertEquals(0.1, v, 1e-15);
+            }
+        }
+    }
+
+    /** The strategies' batches are pinned too: targets, rounding, stride and shuffle are the same on every JDK. */
+    @Test
+    void strategyOutputIsPinnedAcrossJdks() {
+        int[] labels = SyntheticLabels.zipf(20_000, 300, 2, 11);
+        assertEquals(PINNED_SQRT, checksum(builder(labels).classesPerBatch(16).samplesPerClass(5).seed(42)
+                .classWeightPower(0.5).build(), 300));
+        assertEquals(PINNED_PROGRESSIVE, checksum(builder(labels).classesPerBatch(8).samplesPerClass(3).seed(-7).mix(true)
+                .progressiveEpochs(4).minSamplesPerClass(3).shard(1, 2).batchesPerEpoch(50).build(), 300));
+    }
+
+    private static final long PINNED_SQRT = 0x5d8b9db8L;
+    private static final long PINNED_PROGRESSIVE = 0x178bdf1cL;
+
     @Test
     void defaultEpochLengthIsCeilOfSamplesOverBatchSize() {
         int[] labels = SyntheticLabels.balanced(101, 10, 1);
