@@ -8,6 +8,9 @@ import java.nio.file.Path;
 
 /** Maps a feature file for the tool, checking that its rows line up with the labels. */
 final class FeatureFiles {
+    /** Test hook: runs on each mapped file, e.g. to truncate it under the mapping; null in use. */
+    static volatile java.util.function.Consumer<Path> afterMap;
+
     private FeatureFiles() {
     }
 
@@ -21,6 +24,10 @@ final class FeatureFiles {
             throw new CliException(path + ": no such file");
         } catch (IOException e) {
             throw new CliException(path + ": cannot read: " + e.getMessage());
+        }
+        java.util.function.Consumer<Path> hook = afterMap;
+        if (hook != null) {
+            hook.accept(path);
         }
         if (m.rows() != labelRows) {
             throw new CliException(path + ": " + ClassStats.count(m.rows()) + " feature rows, but " + labels + " has "
