@@ -268,9 +268,13 @@ class OutputTargetsTest {
     @Test
     void aOneHotMatrixTooWideForAnArrayIsBadInput() throws IOException {
         Path wide = dir.resolve("wide.npy");
-        writeHeaderOnly(wide, "|i1", 1, Integer.MAX_VALUE); // a sparse file of 2 GiB
+        long data = writeHeaderOnly(wide, "|i1", 1, Integer.MAX_VALUE); // a sparse file of 2 GiB
+        try (FileChannel ch = FileChannel.open(wide, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {1}), data); // row 0 is class 0
+        }
         assertRefused(Cli.run("sample", "--labels", wide.toString(), "--classes-per-batch", "1", "--samples-per-class", "1",
-                "--out", dir.resolve("rows.npy").toString()), wide + ": ");
+                "--out", dir.resolve("rows.npy").toString()), wide + ": one-hot matrix of shape (1, 2147483647) has"
+                        + " 2147483647 columns; at most 2147483638 are supported");
     }
 
     @Test
@@ -326,8 +330,8 @@ class OutputTargetsTest {
         }
     }
 
-    /** A version 1.0 header for (rows, cols) of {@code descr}, then a sparse hole as long as the data. */
-    static void writeHeaderOnly(Path p, String descr, long rows, long cols) throws IOException {
+    /** A version 1.0 header for (rows, cols) of {@code descr}, then a sparse hole as long as the data; returns the data offset. */
+    static long writeHeaderOnly(Path p, String descr, long rows, long cols) throws IOException {
         String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
         int total = (10 + dict.length() + 1 + 63) / 64 * 64;
         String padded = dict + " ".repeat(total - 10 - dict.length() - 1) + "\n";
@@ -339,5 +343,6 @@ class OutputTargetsTest {
         try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
             f.setLength(total + rows * cols * size);
         }
+        return total;
     }
 }
