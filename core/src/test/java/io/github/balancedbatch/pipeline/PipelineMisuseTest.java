@@ -99,10 +99,13 @@ class PipelineMisuseTest {
             while (a.getState() != Thread.State.WAITING && a.getState() != Thread.State.TIMED_WAITING) {
                 Thread.onSpinWait(); // until the first take() waits for its batch
             }
-            IllegalStateException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
-                    () -> assertThrows(IllegalStateException.class, p::take));
+            IllegalStateException e;
+            try { // without the check, this take() would wait for the same batch as the first one
+                e = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(IllegalStateException.class, p::take));
+            } finally {
+                gate.countDown();
+            }
             assertTrue(e.getMessage().contains("while first-consumer is taking"), e.getMessage());
-            gate.countDown();
             a.join(TimeUnit.SECONDS.toMillis(30));
             assertEquals(0L, first.get(), "the first consumer still gets batch 0");
             try (Batch b = p.take()) {
