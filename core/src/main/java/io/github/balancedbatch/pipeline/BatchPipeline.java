@@ -40,6 +40,8 @@ import java.util.function.LongConsumer;
  */
 public final class BatchPipeline implements AutoCloseable {
     private static final int SPINS = 256;
+    /** While a failed pipeline finishes the batches sampled before the failure, the consumer polls this often. */
+    private static final long FAILED_PARK_NANOS = 100_000;
     /** Largest number of gathering threads (the command line's bound). */
     public static final int MAX_THREADS = 256;
     /** Largest number of slots (the command line's bound). */
@@ -150,8 +152,22 @@ public final class BatchPipeline implements AutoCloseable {
             if (vget(ready, slot) == seq) {
                 break;
             }
-            checkOpen();
-            spins = idle(spins);
+            if (closed) {
+                throw new IllegalStateException("the pipeline is closed");
+            }
+            if (failure.get() != null) {
+                if (vget(sampled, slot) != seq || !gatherers[(int) (seq % gatherers.length)].isAlive()) {
+                    if (vget(ready, slot) == seq) {
+                        break; // published just before its thread ended
+                    }
+                    checkOpen(); // this batch will never come: throws the failure
+                }
+                // Sampled before the failure: its gathering thread finishes it (or fails and ends).
+                // A failed pipeline is never idle for long, so a short timed park is fine here.
+                LockSupport.parkNanos(FAILED_PARK_NANOS);
+                continue;
+            }
+            spins = idle(spins); // a failure or close() unparks us
         }
         if (closed) {
             throw new IllegalStateException("the pipeline is closed");
@@ -264,7 +280,7 @@ public final class BatchPipeline implements AutoCloseable {
                 final int slot = (int) (seq % n);
                 int spins = 0;
                 while (vget(sampled, slot) != seq) {
-                    if (stopping()) {
+                    if (stopping() && vget(sampled, slot) != seq) { // a batch sampled before a failure is finished
                         return;
                     }
                     spins = idle(spins);

@@ -114,6 +114,46 @@ class PipelineMisuseTest {
         }
     }
 
+    /**
+     * The stream's end is reached by the sampler ahead of the consumer: the batches sampled before it
+     * are still gathered and delivered, even to a consumer already waiting when the sampler failed.
+     */
+    @Test
+    void theLastBatchesOfTheStreamArriveAfterTheSamplerHasStopped() throws InterruptedException {
+        BalancedBatchSampler s = sampler(5);
+        int last = s.batchesPerEpoch() - 1;
+        Thread me = Thread.currentThread();
+        try (BatchPipeline p = BatchPipeline.builder(s).start(Integer.MAX_VALUE, last - 1).afterGather(seq -> {
+            if (seq == 1) { // hold the last batch until the sampler has failed and the consumer waits for it
+                for (int i = 0; i < 10_000 && (samplerAlive() || me.getState() == Thread.State.RUNNABLE); i++) {
+                    sleepQuietly();
+                }
+            }
+        }).build()) {
+            try (Batch b = p.take()) {
+                assertEquals(last - 1, b.batch());
+            }
+            try (Batch b = p.take()) {
+                assertEquals(Integer.MAX_VALUE, b.epoch());
+                assertEquals(last, b.batch());
+            }
+            PipelineException e = assertThrows(PipelineException.class, p::take);
+            assertEquals("the stream ended: epoch 2147483647 is the last", e.getCause().getMessage());
+        }
+    }
+
+    private static boolean samplerAlive() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("balanced-batch-sampler"));
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Batches completed before a background failure are delivered; the failure comes with the batch it prevented. */
     @Test
     void batchesReadyBeforeAFailureAreStillDelivered() throws InterruptedException {
