@@ -14,6 +14,21 @@ final class FeatureFiles {
     private FeatureFiles() {
     }
 
+    /** What identifies a file's contents cheaply: if any of it changes, the file was rewritten. */
+    record Stamp(long size, java.nio.file.attribute.FileTime modified, Object key) {
+    }
+
+    /** The stamp of {@code path}, or null if it cannot be read (the mapping reports that). */
+    static Stamp stamp(Path path) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(path,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            return new Stamp(a.size(), a.lastModifiedTime(), a.fileKey());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     static FeatureMatrix map(Path path, int labelRows, Path labels) {
         FeatureMatrix m;
         try {

@@ -93,6 +93,7 @@ final class SampleCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         checkArguments();
         ClassIndex index = LabelFiles.read(sampling.labels);
+        FeatureFiles.Stamp stamp = features == null ? null : FeatureFiles.stamp(features);
         FeatureMatrix matrix = features == null ? null : FeatureFiles.map(features, index.sampleCount(), sampling.labels);
         BalancedBatchSampler sampler = sampling.build(index);
         if (firstBatch >= sampler.batchesPerEpoch()) {
@@ -181,6 +182,10 @@ final class SampleCommand implements Callable<Integer> {
                 }
             }
             progress.done();
+            if (stamp != null && !stamp.equals(FeatureFiles.stamp(features))) {
+                // a fault in a mapped page may reach a thread late, or after its rows were copied: check the file itself
+                throw new CliException(features + ": changed or truncated while being read");
+            }
             NpyWriter.commitAll(writers); // all outputs or none
         } catch (IOException e) {
             throw new CliException("cannot write the output files: " + e.getMessage());

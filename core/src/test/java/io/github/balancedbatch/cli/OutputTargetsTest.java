@@ -265,6 +265,34 @@ class OutputTargetsTest {
         assertEquals(List.of(), leftovers());
     }
 
+    /**
+     * A fault in a mapped page can reach a thread late (after its rows were copied), and a file
+     * replaced under the mapping never faults: the file itself is checked before anything is published.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"inline", "prefetch"})
+    void aFeaturesFileReplacedWhileReadIsBadInputToo(String mode) throws IOException {
+        Path features = dir.resolve("features.npy");
+        writeFeatures(features, 600, 8);
+        FeatureFiles.afterMap = p -> {
+            try {
+                Path other = dir.resolve("other.npy");
+                writeFeatures(other, 600, 8);
+                Files.move(other, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        List<String> args = new ArrayList<>(List.of(sample("--features", features.toString(), "--out",
+                dir.resolve("rows.npy").toString(), "--features-out", dir.resolve("gathered.npy").toString())));
+        if (mode.equals("prefetch")) {
+            args.addAll(List.of("--prefetch", "4", "--threads", "2"));
+        }
+        assertRefused(Cli.run(args.toArray(String[]::new)), "error: " + features + ": changed or truncated while being read");
+        assertFalse(Files.exists(dir.resolve("rows.npy")));
+        assertEquals(List.of(), leftovers());
+    }
+
     @Test
     void aOneHotMatrixTooWideForAnArrayIsBadInput() throws IOException {
         Path wide = dir.resolve("wide.npy");
