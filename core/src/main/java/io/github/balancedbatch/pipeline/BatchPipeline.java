@@ -111,11 +111,13 @@ public final class BatchPipeline implements AutoCloseable {
      * Returns the next batch in stream order, waiting until it is ready. Hand it back with
      * {@link Batch#close()} before taking more than the number of slots. Allocates nothing.
      *
-     * @throws PipelineException if a background thread failed (its exception is the cause)
+     * @throws PipelineException if a background thread failed before this batch was complete (its
+     *     exception is the cause); batches completed before the failure are still returned
      * @throws InterruptedException if the calling thread is interrupted on entry or while waiting;
      *     the batch is not consumed, and a later {@code take()} returns it
-     * @throws IllegalStateException if the pipeline is closed, or the slot of the next batch is still
-     *     held (batches must be handed back in the order they were taken)
+     * @throws IllegalStateException if the pipeline is closed, if another thread is inside
+     *     {@code take()} at the same time, or if the slot of the next batch is still held (batches
+     *     must be handed back in the order they were taken)
      */
     public Batch take() throws InterruptedException {
         final Thread me = Thread.currentThread();

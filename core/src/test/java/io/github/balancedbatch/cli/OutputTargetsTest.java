@@ -293,6 +293,21 @@ class OutputTargetsTest {
         assertEquals(List.of(), leftovers());
     }
 
+    /** No Error reaches the user as a stack trace: an internal fault is one line and exit 1. */
+    @Test
+    void anErrorIsAnInternalFaultInOneLine() throws IOException {
+        Path features = dir.resolve("features.npy");
+        writeFeatures(features, 600, 2);
+        FeatureFiles.afterMap = p -> {
+            throw new StackOverflowError("deep");
+        };
+        Cli r = Cli.run(sample("--features", features.toString(), "--out", dir.resolve("rows.npy").toString(),
+                "--features-out", dir.resolve("gathered.npy").toString()));
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().startsWith("error: internal fault: java.lang.StackOverflowError: deep at "), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
     @Test
     void aOneHotMatrixTooWideForAnArrayIsBadInput() throws IOException {
         Path wide = dir.resolve("wide.npy");
