@@ -59,6 +59,8 @@ class NpyFuzzTest {
 
     @TempDir
     Path dir;
+    /** Where the cases are written: memory (/dev/shm) where there is one, as disk writes dominate the cost. */
+    private Path scratch;
 
     private Path file;
     private int cases;
@@ -69,7 +71,7 @@ class NpyFuzzTest {
 
     @Test
     void mutatedFilesAreAcceptedOrRefusedCleanly() throws IOException {
-        file = dir.resolve("fuzz.npy");
+        file = scratch().resolve("fuzz.npy");
         SplittableRandom rnd = new SplittableRandom(SEED);
         byte[][] valid = new byte[FIXTURES.length][];
         for (int i = 0; i < FIXTURES.length; i++) {
@@ -294,7 +296,7 @@ class NpyFuzzTest {
      */
     @Test
     void mutatedDataOfOneHotMatricesAndFeatureFilesIsReadExactlyOrRefusedCleanly() throws IOException {
-        file = dir.resolve("data.npy");
+        file = scratch().resolve("data.npy");
         SplittableRandom rnd = new SplittableRandom(SEED ^ 0xda7a);
         NpyType[] oneHotTypes = {NpyType.FLOAT32, NpyType.FLOAT64, NpyType.INT8, NpyType.UINT8, NpyType.INT16,
             NpyType.UINT16, NpyType.INT32, NpyType.UINT32, NpyType.INT64};
@@ -469,6 +471,24 @@ class NpyFuzzTest {
             }
         }
         return out;
+    }
+
+    private Path scratch() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        scratch = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "npy-fuzz") : dir;
+        return scratch;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void removeScratch() throws IOException {
+        if (scratch != null && !scratch.equals(dir)) {
+            try (java.util.stream.Stream<Path> files = Files.list(scratch)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(scratch);
+        }
     }
 
     private void check(byte[] content, String what) throws IOException {
