@@ -8,7 +8,25 @@ import java.nio.file.Path;
 
 /** Maps a feature file for the tool, checking that its rows line up with the labels. */
 final class FeatureFiles {
+    /** Test hook: runs on each mapped file, e.g. to truncate it under the mapping; null in use. */
+    static volatile java.util.function.Consumer<Path> afterMap;
+
     private FeatureFiles() {
+    }
+
+    /** What identifies a file's contents cheaply: if any of it changes, the file was rewritten. */
+    record Stamp(long size, java.nio.file.attribute.FileTime modified, Object key) {
+    }
+
+    /** The stamp of {@code path}, or null if it cannot be read (the mapping reports that). */
+    static Stamp stamp(Path path) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(path,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            return new Stamp(a.size(), a.lastModifiedTime(), a.fileKey());
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     static FeatureMatrix map(Path path, int labelRows, Path labels) {
@@ -21,6 +39,10 @@ final class FeatureFiles {
             throw new CliException(path + ": no such file");
         } catch (IOException e) {
             throw new CliException(path + ": cannot read: " + e.getMessage());
+        }
+        java.util.function.Consumer<Path> hook = afterMap;
+        if (hook != null) {
+            hook.accept(path);
         }
         if (m.rows() != labelRows) {
             throw new CliException(path + ": " + ClassStats.count(m.rows()) + " feature rows, but " + labels + " has "

@@ -23,7 +23,7 @@ final class LabelFiles {
                 throw new CliException(path + " is a directory, not a label file");
             }
             Path name = path.getFileName();
-            if (name != null && name.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy")) {
+            if (name != null && name.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy") || isNpy(path)) {
                 NpyLabels labels = NpyLabels.read(path);
                 return labels.oneHot()
                         ? ClassIndex.ofColumns(labels.labels(), labels.width())
@@ -41,7 +41,20 @@ final class LabelFiles {
         }
     }
 
-    /** One integer per line, surrounding blanks allowed; a blank line only at the very end. */
+    /** Whether the file starts with the {@code .npy} magic string, whatever its name. */
+    private static boolean isNpy(Path path) throws IOException {
+        byte[] start = new byte[NPY_MAGIC.length];
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            return in.readNBytes(start, 0, start.length) == start.length && java.util.Arrays.equals(start, NPY_MAGIC);
+        }
+    }
+
+    private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
+    /**
+     * One integer per line, surrounding blanks allowed; a blank line only at the very end. A UTF-8
+     * byte order mark at the start is skipped.
+     */
     static int[] readText(Path path) throws IOException {
         IntArrayList labels = new IntArrayList();
         int blank = 0;
@@ -50,6 +63,9 @@ final class LabelFiles {
             int number = 0;
             while ((line = in.readLine()) != null) {
                 number++;
+                if (number == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1);
+                }
                 String s = line.strip();
                 if (s.isEmpty()) {
                     if (blank == 0) {
@@ -91,7 +107,18 @@ final class LabelFiles {
         return (int) v;
     }
 
-    private static String shorten(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    /** At most 40 characters of {@code s}, with control characters escaped so a message stays one line. */
+    static String shorten(String s) {
+        String t = s.length() <= 40 ? s : s.substring(0, 37) + "...";
+        StringBuilder b = new StringBuilder(t.length() + 8);
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c == 0x2028 || c == 0x2029) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 }

@@ -43,8 +43,7 @@ public final class Main implements Runnable {
                 err.println("error: " + firstLine(ex.getMessage()));
                 return BAD_INPUT;
             }
-            err.println("error: internal fault: " + ex + (ex.getStackTrace().length > 0 ? " at " + ex.getStackTrace()[0] : ""));
-            return FAULT;
+            return fault(err, ex);
         });
         int status;
         try {
@@ -53,10 +52,34 @@ public final class Main implements Runnable {
             err.println("error: not enough memory (" + e.getMessage() + "): try smaller batches or --prefetch,"
                     + " or give Java more heap with -Xmx");
             status = BAD_INPUT;
+        } catch (InternalError e) {
+            if (isMappedFileFault(e)) { // a command that knows the file names it reports it itself
+                err.println("error: an input file changed or was truncated while being read");
+                status = BAD_INPUT;
+            } else {
+                status = fault(err, e);
+            }
+        } catch (Throwable e) { // never a stack trace
+            status = fault(err, e);
         }
         out.flush();
         err.flush();
         return status;
+    }
+
+    private static int fault(PrintWriter err, Throwable e) {
+        err.println("error: internal fault: " + firstLine(String.valueOf(e))
+                + (e.getStackTrace().length > 0 ? " at " + e.getStackTrace()[0] : ""));
+        return FAULT;
+    }
+
+    /**
+     * Whether {@code e} is the JVM's report of a fault in a memory-mapped file (a page that vanished
+     * because the file was truncated or replaced while mapped), delivered after an unsafe access.
+     */
+    static boolean isMappedFileFault(Throwable e) {
+        return e instanceof InternalError && e.getMessage() != null
+                && e.getMessage().contains("fault occurred") && e.getMessage().contains("unsafe memory access");
     }
 
     private static String firstLine(String s) {

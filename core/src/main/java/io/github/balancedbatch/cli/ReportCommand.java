@@ -5,12 +5,11 @@ import static io.github.balancedbatch.cli.ClassStats.count;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.BatchCursor;
 import io.github.balancedbatch.sampler.ClassIndex;
+import io.github.balancedbatch.util.OutputTarget;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,7 +42,9 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SampleCommand.checkOutput("--out", out);
+        Outputs.target("--out", out);
+        Outputs.checkDistinct(java.util.List.of(new Outputs.Named("--labels", sampling.labels)),
+                java.util.List.of(new Outputs.Named("--out", out)));
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean html = name.endsWith(".html") || name.endsWith(".htm");
         if (!html && !name.endsWith(".svg")) {
@@ -65,7 +66,11 @@ final class ReportCommand implements Callable<Integer> {
                 + InspectCommand.strategy(sampler);
         String svg = chart.svg(title, subtitle);
         String text = html ? Chart.html(title, subtitle, svg) : svg;
-        writeAtomically(out, text);
+        try {
+            OutputTarget.write(out, text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new CliException("cannot write --out " + out + ": " + e.getMessage());
+        }
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "wrote %s (%s %s)%n", out, count(chart.bars()), chart.grouped() ? "buckets of classes" : "classes");
         return 0;
@@ -84,25 +89,5 @@ final class ReportCommand implements Callable<Integer> {
             }
         }
         return drawn;
-    }
-
-    /** Writes a temporary file beside {@code target} and moves it into place. */
-    static void writeAtomically(Path target, String text) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        String name = target.getFileName().toString();
-        // not Files.createTempFile, whose mode 0600 the published file would keep
-        Path tmp = dir.resolve("." + name.substring(0, Math.min(name.length(), 100)) + "."
-                + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
-                    java.nio.file.StandardOpenOption.WRITE);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

@@ -4,9 +4,12 @@ import io.github.balancedbatch.data.FeatureMatrix;
 import io.github.balancedbatch.npy.NpyType;
 import io.github.balancedbatch.pipeline.Batch;
 import io.github.balancedbatch.pipeline.BatchPipeline;
+import io.github.balancedbatch.pipeline.PipelineException;
 import io.github.balancedbatch.npy.NpyWriter;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.ClassIndex;
+import io.github.balancedbatch.util.ArrayLimits;
+import io.github.balancedbatch.util.OutputTarget;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.FloatBuffer;
@@ -68,11 +71,16 @@ final class SampleCommand implements Callable<Integer> {
     private int threads = 1;
     private boolean threadsSet;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Gathering threads of the --prefetch pipeline (default 1).")
+    @Option(names = "--threads", paramLabel = "T",
+            description = "Gathering threads of the background pipeline (default 1); alone, implies --prefetch 2*T.")
     void threads(int t) {
         threads = t;
         threadsSet = true;
     }
+
+    private OutputTarget outTarget;
+    private OutputTarget labelsTarget;
+    private OutputTarget featuresTarget;
 
     @Option(names = "--categorical", description = "Write labels as one-hot float32 rows, as wide as the number of classes.")
     boolean categorical;
@@ -82,6 +90,7 @@ final class SampleCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         checkArguments();
         ClassIndex index = LabelFiles.read(sampling.labels);
+        FeatureFiles.Stamp stamp = features == null ? null : FeatureFiles.stamp(features);
         FeatureMatrix matrix = features == null ? null : FeatureFiles.map(features, index.sampleCount(), sampling.labels);
         BalancedBatchSampler sampler = sampling.build(index);
         if (firstBatch >= sampler.batchesPerEpoch()) {
@@ -95,6 +104,14 @@ final class SampleCommand implements Callable<Integer> {
         if (count > Integer.MAX_VALUE * 64L / size) {
             throw new CliException(count + " batches of " + size + " indices are too many for one output file");
         }
+        // batches from (firstEpoch, firstBatch) to the end of the last epoch, Integer.MAX_VALUE
+        long remaining = (Integer.MAX_VALUE + 1L - firstEpoch) * sampler.batchesPerEpoch() - firstBatch;
+        if (batches != null && batches > remaining) {
+            throw new CliException("--batches " + batches + " passes the end of the stream: from epoch " + firstEpoch
+                    + ", batch " + firstBatch + " only " + remaining + " batches remain (the last epoch is "
+                    + Integer.MAX_VALUE + ")");
+        }
+        checkBatchBuffers(size, index.classCount(), matrix);
         checkSpace(count, size, index.classCount(), matrix == null ? 0 : matrix.width());
         List<NpyWriter> writers = new ArrayList<>();
         Thread cleanup = new Thread(() -> closeAll(writers), "balanced-batch-cleanup");
@@ -135,9 +152,17 @@ final class SampleCommand implements Callable<Integer> {
                 throw new CliException("interrupted");
             }
             progress.done();
+            if (stamp != null && !stamp.equals(FeatureFiles.stamp(features))) {
+                // a fault in a mapped page may reach a thread late, or after its rows were copied: check the file itself
+                throw new CliException(features + ": changed or truncated while being read");
+            }
             NpyWriter.commitAll(writers); // all outputs or none
         } catch (IOException e) {
             throw new CliException("cannot write the output files: " + e.getMessage());
+        } catch (InternalError e) { // a mapped page vanished: the features file shrank under us
+            throw changedWhileRead(e);
+        } catch (PipelineException e) {
+            throw e.getCause() instanceof InternalError ? changedWhileRead((InternalError) e.getCause()) : e;
         } finally {
             closeAll(writers);
             try {
@@ -147,6 +172,30 @@ final class SampleCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** A fault in an unsafe memory access is a mapped features file that was truncated or rewritten. */
+    private RuntimeException changedWhileRead(InternalError e) {
+        if (features == null || !Main.isMappedFileFault(e)) {
+            throw e;
+        }
+        return new CliException(features + ": changed or truncated while being read");
+    }
+
+    /** One batch of features or one-hot labels must fit in one buffer. */
+    private void checkBatchBuffers(int size, int classes, FeatureMatrix matrix) {
+        if (categorical && ArrayLimits.productOrMinusOne(size, classes) < 0) {
+            throw new CliException(String.format(java.util.Locale.ROOT,
+                    "--categorical: one batch of %,d one-hot rows x %,d classes is %,d floats, more than one buffer"
+                            + " holds (%,d): use smaller batches or plain --labels-out",
+                    size, classes, (long) size * classes, ArrayLimits.MAX_ARRAY_LENGTH));
+        }
+        if (matrix != null && ArrayLimits.productOrMinusOne(size, matrix.width()) < 0) {
+            throw new CliException(String.format(java.util.Locale.ROOT,
+                    "--features %s: one batch of %,d rows x %,d floats is %,d floats, more than one buffer holds (%,d):"
+                            + " use smaller batches",
+                    features, size, matrix.width(), (long) size * matrix.width(), ArrayLimits.MAX_ARRAY_LENGTH));
+        }
     }
 
     private static void closeAll(List<NpyWriter> writers) {
@@ -184,8 +233,11 @@ final class SampleCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new CliException("--threads must be at least 1, got " + threads);
         }
+        if (threads > 256) {
+            throw new CliException("--threads must be at most 256, got " + threads);
+        }
         if (threadsSet && prefetch == null) {
-            throw new CliException("--threads needs --prefetch");
+            prefetch = Math.min(4096, 2 * threads); // enough batches in flight to keep T threads busy
         }
         if (batches != null && epochs != null) {
             throw new CliException("--batches and --epochs are mutually exclusive");
@@ -199,15 +251,12 @@ final class SampleCommand implements Callable<Integer> {
         if (firstEpoch < 0) {
             throw new CliException("--first-epoch must be at least 0, got " + firstEpoch);
         }
-        if (epochs != null && (long) firstEpoch + epochs > Integer.MAX_VALUE) {
+        if (epochs != null && (long) firstEpoch + epochs - 1 > Integer.MAX_VALUE) {
             throw new CliException("--first-epoch " + firstEpoch + " + --epochs " + epochs + " passes the last epoch, "
                     + Integer.MAX_VALUE);
         }
         if (prefetch != null && prefetch > 4096) {
             throw new CliException("--prefetch must be at most 4096, got " + prefetch);
-        }
-        if (threads > 256) {
-            throw new CliException("--threads must be at most 256, got " + threads);
         }
         if (firstBatch < 0) {
             throw new CliException("--first-batch must be at least 0, got " + firstBatch);
@@ -221,28 +270,27 @@ final class SampleCommand implements Callable<Integer> {
         if (featuresOut != null && features == null) {
             throw new CliException("--features-out needs --features");
         }
-        checkOutput("--out", out);
-        if (featuresOut != null) {
-            checkOutput("--features-out", featuresOut);
-        }
-        if (labelsOut != null) {
-            checkOutput("--labels-out", labelsOut);
-        }
-        distinct("--out", out, "--labels-out", labelsOut);
-        distinct("--out", out, "--features-out", featuresOut);
-        distinct("--labels-out", labelsOut, "--features-out", featuresOut);
+        outTarget = Outputs.target("--out", out);
+        featuresTarget = featuresOut == null ? null : Outputs.target("--features-out", featuresOut);
+        labelsTarget = labelsOut == null ? null : Outputs.target("--labels-out", labelsOut);
+        Outputs.checkDistinct(
+                java.util.Arrays.asList(new Outputs.Named("--labels", sampling.labels),
+                        features == null ? null : new Outputs.Named("--features", features)),
+                java.util.Arrays.asList(new Outputs.Named("--out", out),
+                        labelsOut == null ? null : new Outputs.Named("--labels-out", labelsOut),
+                        featuresOut == null ? null : new Outputs.Named("--features-out", featuresOut)));
     }
 
     /** Refuses up front a run whose outputs cannot fit in the free space of their directories. */
     private void checkSpace(long count, int size, int classes, int width) {
         double entries = (double) count * size;
         java.util.Map<java.nio.file.FileStore, Double> need = new java.util.LinkedHashMap<>();
-        addNeed(need, out, entries * 4);
+        addNeed(need, outTarget, entries * 4);
         if (labelsOut != null) {
-            addNeed(need, labelsOut, entries * 4 * (categorical ? classes : 1));
+            addNeed(need, labelsTarget, entries * 4 * (categorical ? classes : 1));
         }
         if (featuresOut != null) {
-            addNeed(need, featuresOut, entries * 4 * width);
+            addNeed(need, featuresTarget, entries * 4 * width);
         }
         for (java.util.Map.Entry<java.nio.file.FileStore, Double> e : need.entrySet()) {
             try {
@@ -257,33 +305,14 @@ final class SampleCommand implements Callable<Integer> {
         }
     }
 
-    private static void addNeed(java.util.Map<java.nio.file.FileStore, Double> need, Path path, double bytes) {
+    private static void addNeed(java.util.Map<java.nio.file.FileStore, Double> need, OutputTarget target, double bytes) {
+        if (target.isStream()) {
+            return; // a device or pipe takes what it takes
+        }
         try {
-            need.merge(Files.getFileStore(path.toAbsolutePath().getParent()), bytes, Double::sum);
+            need.merge(Files.getFileStore(target.path().getParent()), bytes, Double::sum);
         } catch (IOException ignored) {
             // as above
-        }
-    }
-
-    private static void distinct(String optionA, Path a, String optionB, Path b) {
-        if (a != null && b != null && a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
-            throw new CliException(optionA + " and " + optionB + " are the same file: " + a);
-        }
-    }
-
-    static void checkOutput(String option, Path path) {
-        if (path.getFileName() == null) {
-            throw new CliException(option + " " + path + " is not a file name");
-        }
-        Path dir = path.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new CliException(option + " " + path + ": directory " + dir + " does not exist");
-        }
-        if (Files.isDirectory(path)) {
-            throw new CliException(option + " " + path + " is a directory");
-        }
-        if (!Files.isWritable(dir)) {
-            throw new CliException(option + " " + path + ": directory " + dir + " is not writable");
         }
     }
 

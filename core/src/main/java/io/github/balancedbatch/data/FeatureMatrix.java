@@ -3,6 +3,7 @@ package io.github.balancedbatch.data;
 import io.github.balancedbatch.npy.NpyException;
 import io.github.balancedbatch.npy.NpyHeader;
 import io.github.balancedbatch.npy.NpyType;
+import io.github.balancedbatch.util.ArrayLimits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -127,8 +128,8 @@ public final class FeatureMatrix {
         if (s.length < 1) {
             throw new NpyException(file, "features need a row dimension, got a 0-d array");
         }
-        if (s[0] > Integer.MAX_VALUE - 8) {
-            throw new NpyException(file, s[0] + " rows are more than this library indexes (" + (Integer.MAX_VALUE - 8) + ")");
+        if (s[0] > ArrayLimits.MAX_ARRAY_LENGTH) {
+            throw new NpyException(file, s[0] + " rows are more than this library indexes (" + ArrayLimits.MAX_ARRAY_LENGTH + ")");
         }
         int[] shape = new int[s.length - 1];
         long d = 1;
@@ -137,7 +138,11 @@ public final class FeatureMatrix {
                 throw new NpyException(file, "dimension " + i + " of the shape is " + s[i] + ", too large");
             }
             shape[i - 1] = (int) s[i];
-            d *= s[i];
+            d = ArrayLimits.productOrMinusOne(d, s[i]); // never wraps, even for a file of 0 rows
+            if (d < 0) {
+                throw new NpyException(file, "one row of shape " + Arrays.toString(Arrays.copyOfRange(s, 1, s.length))
+                        + " holds more than " + ArrayLimits.MAX_ARRAY_LENGTH + " floats");
+            }
         }
         long rowBytes = d * Float.BYTES;
         if (rowBytes > maxRegionBytes) {

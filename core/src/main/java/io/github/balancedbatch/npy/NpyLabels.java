@@ -1,5 +1,6 @@
 package io.github.balancedbatch.npy;
 
+import io.github.balancedbatch.util.ArrayLimits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,15 +9,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Class labels read from a {@code .npy} file: either a 1-D integer array, or a 2-D one-hot matrix
- * (as written by Keras {@code to_categorical}) reduced to the column index of each row.
+ * Class labels read from a {@code .npy} file: either a 1-D integer array (or a 2-D integer column of
+ * shape (N, 1), as Keras data sets store {@code y_train}), or a 2-D one-hot matrix of at least two
+ * columns (as written by Keras {@code to_categorical}) reduced to the column index of each row.
  *
  * <p>Effectively immutable and safe to share once constructed, provided nobody writes into the
  * array returned by {@link #labels()}, which is the backing array and is not copied.
  */
 public final class NpyLabels {
     /** Largest row count accepted: the largest safe Java array length. */
-    static final int MAX_ROWS = Integer.MAX_VALUE - 8;
+    static final int MAX_ROWS = ArrayLimits.MAX_ARRAY_LENGTH;
+    /** Largest one-hot width accepted: a class index keeps one offset per column, plus one. */
+    static final int MAX_COLUMNS = ArrayLimits.MAX_ARRAY_LENGTH - 1;
 
     /** Bytes read per {@link FileChannel#read} call; a multiple of every element size. */
     static final int CHUNK_BYTES = 1 << 20;
@@ -58,9 +62,9 @@ public final class NpyLabels {
      * Reads the labels in {@code file}.
      *
      * <p>Accepts a 1-D array of int8/16/32/64 or uint8/16/32 (each value must fit in an
-     * {@code int}), or a 2-D one-hot matrix of any supported type in which every row holds exactly
+     * {@code int}), the same as a 2-D column of shape (N, 1), or a 2-D one-hot matrix of any supported type in which every row holds exactly
      * one 1 and zeros elsewhere. Refuses 0-D and 3-D+ arrays, empty arrays ("no labels"), 2-D
-     * arrays without columns, 1-D floats, NaN, and more than {@code Integer.MAX_VALUE - 8} rows.
+     * arrays without columns, 1-D floats, NaN, and more than {@link ArrayLimits#MAX_ARRAY_LENGTH} rows.
      *
      * <p>Allocates the {@code int[rows]} result (only after the header and the file length have
      * been validated, so a lying header cannot cause a huge allocation) and one read buffer of at
@@ -91,9 +95,14 @@ public final class NpyLabels {
                 if (cols == 0) {
                     throw new NpyException(file, "one-hot matrix of shape " + shape + " has 0 columns");
                 }
-                if (cols > Integer.MAX_VALUE) {
+                if (cols > MAX_COLUMNS) {
                     throw new NpyException(file, "one-hot matrix of shape " + shape + " has "
-                            + cols + " columns; at most " + Integer.MAX_VALUE + " are supported");
+                            + cols + " columns; at most " + MAX_COLUMNS + " are supported");
+                }
+                if (cols == 1 && !type.isInteger()) {
+                    throw new NpyException(file, "a label column of shape " + shape
+                            + " must hold integer class ids, but the dtype is " + type.descr()
+                            + " (a one-hot matrix needs at least 2 columns)");
                 }
             } else if (!type.isInteger()) {
                 throw new NpyException(file, "1-D labels must be integers, but the dtype is "
@@ -107,7 +116,7 @@ public final class NpyLabels {
                         + " supported");
             }
             int[] out = new int[(int) rows];
-            if (h.rank() == 1) {
+            if (h.rank() == 1 || h.dim(1) == 1) { // (N, 1): a Keras-style column of class ids
                 new Plain(file, type, out).run(ch, h);
                 return new NpyLabels(out, false, -1);
             }

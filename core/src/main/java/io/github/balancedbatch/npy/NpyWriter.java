@@ -1,5 +1,6 @@
 package io.github.balancedbatch.npy;
 
+import io.github.balancedbatch.util.OutputTarget;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,24 +9,25 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Streams a C-ordered little-endian {@code .npy} file of INT32 or FLOAT32 elements and publishes it
  * atomically.
  *
- * <p>Data goes to a temporary file {@code .<name>.<random>.tmp} in the target's directory (created
- * with the default permissions, like any new file); {@link #commit()} checks the element
- * count, forces the data to disk and renames the temporary file onto the target. Until then the
- * target is untouched, and {@link #close()} without a commit deletes the temporary file. Use it in
- * try-with-resources and call {@code commit()} as the last statement of the block.
+ * <p>Where the bytes go is decided by {@link OutputTarget}: for a regular file (or a new name, or a
+ * symbolic link to one), data goes to a temporary file {@code .<name>.<pid>.<random>.tmp} beside it
+ * (created with the default permissions, like any new file); {@link #commit()} checks the element
+ * count, forces the data to disk and renames the temporary file onto the target, keeping an
+ * existing target's permissions. Until then the target is untouched, and {@link #close()} without
+ * a commit deletes the temporary file. A character device or named pipe is written straight
+ * through (no atomicity there); a directory, socket or block device is refused by
+ * {@link #create}. Use it in try-with-resources and call {@code commit()} as the last statement
+ * of the block.
  *
  * <p>The header is byte-identical to what numpy 2 writes: version 1.0 (2.0 only if the header
  * would exceed 65535 bytes), {@code {'descr': '<i4', 'fortran_order': False, 'shape': (3, 4), }}
@@ -42,7 +44,9 @@ public final class NpyWriter implements Closeable {
 
     private enum State { OPEN, FINISHED, COMMITTED, CLOSED }
 
+    private final OutputTarget output;
     private final Path target;
+    /** The temporary file, or null for a target written straight through. */
     private final Path temp;
     private final NpyType type;
     private final long[] shape;
@@ -54,9 +58,10 @@ public final class NpyWriter implements Closeable {
     private long written;
     private State state = State.OPEN;
 
-    private NpyWriter(Path target, Path temp, NpyType type, long[] shape, long elementCount,
+    private NpyWriter(OutputTarget output, Path temp, NpyType type, long[] shape, long elementCount,
             FileChannel channel) {
-        this.target = target;
+        this.output = output;
+        this.target = output.path();
         this.temp = temp;
         this.type = type;
         this.shape = shape;
@@ -75,7 +80,8 @@ public final class NpyWriter implements Closeable {
      * @param shape the dimensions, outermost first; none for a scalar (copied)
      * @throws IllegalArgumentException for another type, a negative dimension, or a shape whose
      *     byte size overflows a long
-     * @throws IOException if the temporary file cannot be created or written
+     * @throws IOException if the target is a directory, socket or block device, or the temporary
+     *     file (or the device or pipe) cannot be opened or written
      */
     public static NpyWriter create(Path target, NpyType type, long... shape) throws IOException {
         Objects.requireNonNull(target, "target");
@@ -105,38 +111,32 @@ public final class NpyWriter implements Closeable {
             throw new IllegalArgumentException("shape " + NpyHeader.shapeString(dims)
                     + " needs more bytes than fit in a long");
         }
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path temp;
-        FileChannel ch = null;
-        for (int attempt = 0; ; attempt++) {
-            // Not Files.createTempFile: that creates mode 0600, which the published file would keep.
-            // CREATE_NEW gives the usual permissions (umask) and still never clobbers a file.
-            String name = abs.getFileName().toString();
-            temp = dir.resolve("." + name.substring(0, Math.min(name.length(), 100)) + "."
-                    + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
-            try {
-                ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                break;
-            } catch (FileAlreadyExistsException e) {
-                if (attempt == 99) {
-                    throw e;
-                }
+        OutputTarget output = OutputTarget.of(target);
+        Path temp = output.isStream() ? null : output.newTemporary();
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(temp == null ? output.path() : temp, StandardOpenOption.WRITE);
+        } catch (IOException | RuntimeException | Error e) {
+            if (temp != null) {
+                Files.deleteIfExists(temp);
             }
+            throw e;
         }
         try {
             ByteBuffer h = ByteBuffer.wrap(header);
             while (h.hasRemaining()) {
                 ch.write(h);
             }
-            return new NpyWriter(abs, temp, type, dims, count, ch);
+            return new NpyWriter(output, temp, type, dims, count, ch);
         } catch (IOException | RuntimeException | Error e) {
             try {
                 ch.close();
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
-            Files.deleteIfExists(temp);
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
             throw e;
         }
     }
@@ -322,12 +322,15 @@ public final class NpyWriter implements Closeable {
         java.util.List<Path[]> replaced = new java.util.ArrayList<>(); // {target, previous contents or null}
         try {
             for (NpyWriter w : writers) {
-                if (Files.isDirectory(w.target)) {
-                    throw new IOException(w.target + " is a directory");
+                if (w.temp == null) { // a device or pipe: already written through
+                    w.state = State.COMMITTED;
+                    continue;
                 }
+                w.output.checkReplaceable();
                 Path previous = null;
                 if (Files.exists(w.target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    previous = w.temp.resolveSibling(w.temp.getFileName() + ".old");
+                    w.output.copyPermissionsTo(w.temp);
+                    previous = w.temp.resolveSibling(w.temp.getFileName() + OutputTarget.SET_ASIDE);
                     Files.move(w.target, previous, StandardCopyOption.ATOMIC_MOVE);
                 }
                 replaced.add(new Path[] {w.target, previous});
@@ -374,7 +377,9 @@ public final class NpyWriter implements Closeable {
                         + written + " were written");
             }
             flush();
-            channel.force(true);
+            if (temp != null) {
+                channel.force(true);
+            }
             channel.close();
             state = State.FINISHED;
         } catch (IOException | RuntimeException | Error e) {
@@ -384,11 +389,7 @@ public final class NpyWriter implements Closeable {
     }
 
     private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
+        OutputTarget.move(from, to);
     }
 
     /**
@@ -420,7 +421,9 @@ public final class NpyWriter implements Closeable {
             failure = e;
         }
         try {
-            Files.deleteIfExists(temp);
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
         } catch (IOException e) {
             if (failure == null) {
                 failure = e;
@@ -439,6 +442,9 @@ public final class NpyWriter implements Closeable {
 
     /** Best effort: makes the rename durable on file systems that allow syncing a directory. */
     private void syncDirectory() {
+        if (temp == null) {
+            return;
+        }
         try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
             dir.force(true);
         } catch (IOException | RuntimeException e) {

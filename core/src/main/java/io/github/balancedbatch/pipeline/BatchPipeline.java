@@ -5,6 +5,7 @@ import io.github.balancedbatch.data.FeatureMatrix;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.BatchCursor;
 import io.github.balancedbatch.sampler.ClassIndex;
+import io.github.balancedbatch.util.ArrayLimits;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +30,7 @@ import java.util.function.LongConsumer;
  * slot; T gather threads copy the feature rows, batch {@code s} going to thread {@code s mod T}. The
  * consumer receives batches in exactly the order the sampler alone produces, whatever T is. Memory
  * is bounded by the N slots; nothing is allocated per batch. Waiting threads spin briefly, then park
- * until the thread they wait for wakes them.
+ * without a timeout until the thread they wait for wakes them: an idle pipeline costs no CPU.
  *
  * <p>With {@code prefetch(0)} the pipeline is <em>synchronous</em>: no thread is started, and
  * {@code take()} samples and gathers the next batch into its single slot in the calling thread, with
@@ -37,17 +38,20 @@ import java.util.function.LongConsumer;
  * (the command-line tool, the DJL adapter and the benchmarks use it too), so prefetching can change
  * only when a batch is ready, never what it holds.
  *
- * <p>{@link #take()} is for one consumer thread. A failure in a background thread is rethrown by
- * the next {@code take()} as a {@link PipelineException} with the original cause. {@link #close()}
- * stops and joins every thread; it may be called more than once and from any thread.
+ * <p>{@link #take()} is for one consumer thread at a time; two threads taking at once get an
+ * {@link IllegalStateException}. A failure in a background thread is rethrown as a
+ * {@link PipelineException} with the original cause by the first {@code take()} whose batch it
+ * prevented (batches completed before it are still delivered). {@link #close()} stops and joins
+ * every thread; it may be called more than once and from any thread.
  */
 public final class BatchPipeline implements AutoCloseable {
     private static final int SPINS = 256;
-    /**
-     * Every wait is ended by an unpark from the thread that publishes what it waits for; the timeout
-     * is only a safety net, kept long so that idle threads do not steal cores from busy ones.
-     */
-    private static final long PARK_NANOS = 10_000_000;
+    /** While a failed pipeline finishes the batches sampled before the failure, the consumer polls this often. */
+    private static final long FAILED_PARK_NANOS = 100_000;
+    /** Largest number of gathering threads (the command line's bound). */
+    public static final int MAX_THREADS = 256;
+    /** Largest number of slots (the command line's bound). */
+    public static final int MAX_PREFETCH = 4096;
 
     private final BatchCursor cursor;
     private final ClassIndex index;
@@ -65,7 +69,8 @@ public final class BatchPipeline implements AutoCloseable {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final LongConsumer afterGather;
     private volatile boolean closed;
-    private volatile Thread consumer;
+    /** The thread inside {@link #take()}, or null: the one that gathering threads wake. */
+    private final AtomicReference<Thread> consumer = new AtomicReference<>();
     private long nextTake;
 
     private BatchPipeline(Builder b) {
@@ -119,14 +124,29 @@ public final class BatchPipeline implements AutoCloseable {
      * Returns the next batch in stream order, waiting until it is ready. Hand it back with
      * {@link Batch#close()} before taking more than the number of slots. Allocates nothing.
      *
-     * @throws PipelineException if a background thread failed (its exception is the cause)
+     * @throws PipelineException if a background thread failed before this batch was complete (its
+     *     exception is the cause); batches completed before the failure are still returned
      * @throws InterruptedException if the calling thread is interrupted on entry or while waiting;
      *     the batch is not consumed, and a later {@code take()} returns it
-     * @throws IllegalStateException if the pipeline is closed, or the slot of the next batch is still
-     *     held (batches must be handed back in the order they were taken)
+     * @throws IllegalStateException if the pipeline is closed, if another thread is inside
+     *     {@code take()} at the same time, or if the slot of the next batch is still held (batches
+     *     must be handed back in the order they were taken)
      */
     public Batch take() throws InterruptedException {
-        consumer = Thread.currentThread();
+        final Thread me = Thread.currentThread();
+        final Thread other = consumer.compareAndExchange(null, me); // a volatile write: see the wait below
+        if (other != null) {
+            throw new IllegalStateException("take() called by " + me.getName() + " while " + other.getName()
+                    + " is taking: use one consumer thread at a time");
+        }
+        try {
+            return takeOwned();
+        } finally {
+            consumer.set(null);
+        }
+    }
+
+    private Batch takeOwned() throws InterruptedException {
         if (outstanding.get() == slots.length) {
             throw new IllegalStateException("all " + slots.length + " slots are taken: close() a batch before taking more");
         }
@@ -144,13 +164,32 @@ public final class BatchPipeline implements AutoCloseable {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while waiting for batch " + seq);
             }
+            // A volatile read after the volatile write of consumer: either we see the batch, or the
+            // gathering thread's volatile read of consumer (after its volatile write of ready) sees us
+            // and unparks us. Park keeps that permit, so no wake-up is lost.
             if (vget(ready, slot) == seq) {
                 break;
             }
-            checkOpen();
-            spins = idle(spins);
+            if (closed) {
+                throw new IllegalStateException("the pipeline is closed");
+            }
+            if (failure.get() != null) {
+                if (vget(sampled, slot) != seq || !gatherers[(int) (seq % gatherers.length)].isAlive()) {
+                    if (vget(ready, slot) == seq) {
+                        break; // published just before its thread ended
+                    }
+                    checkOpen(); // this batch will never come: throws the failure
+                }
+                // Sampled before the failure: its gathering thread finishes it (or fails and ends).
+                // A failed pipeline is never idle for long, so a short timed park is fine here.
+                LockSupport.parkNanos(FAILED_PARK_NANOS);
+                continue;
+            }
+            spins = idle(spins); // a failure or close() unparks us
         }
-        checkOpen();
+        if (closed) {
+            throw new IllegalStateException("the pipeline is closed");
+        }
         nextTake = seq + 1;
         outstanding.incrementAndGet();
         Batch b = slots[slot];
@@ -230,10 +269,7 @@ public final class BatchPipeline implements AutoCloseable {
         for (Thread t : gatherers) {
             LockSupport.unpark(t);
         }
-        Thread c = consumer;
-        if (c != null) {
-            LockSupport.unpark(c);
-        }
+        unparkConsumer();
         boolean interrupted = false;
         for (Thread t : threads()) {
             while (t != null && t != Thread.currentThread() && t.isAlive()) {
@@ -302,17 +338,14 @@ public final class BatchPipeline implements AutoCloseable {
                 final int slot = (int) (seq % n);
                 int spins = 0;
                 while (vget(sampled, slot) != seq) {
-                    if (stopping()) {
+                    if (stopping() && vget(sampled, slot) != seq) { // a batch sampled before a failure is finished
                         return;
                     }
                     spins = idle(spins);
                 }
                 gather(slots[slot]);
-                vset(ready, slot, seq);
-                Thread c = consumer;
-                if (c != null) {
-                    LockSupport.unpark(c);
-                }
+                vset(ready, slot, seq); // then read consumer: a StoreLoad pair with take()
+                unparkConsumer();
             }
         } catch (Throwable t) {
             fail(t);
@@ -321,15 +354,19 @@ public final class BatchPipeline implements AutoCloseable {
 
     private void fail(Throwable t) {
         failure.compareAndSet(null, new Failure(Thread.currentThread().getName(), t));
-        Thread c = consumer;
-        if (c != null && c != Thread.currentThread()) {
-            LockSupport.unpark(c);
-        }
+        unparkConsumer();
         if (sampler != null) {
             LockSupport.unpark(sampler);
         }
         for (Thread g : gatherers) {
             LockSupport.unpark(g);
+        }
+    }
+
+    private void unparkConsumer() {
+        Thread c = consumer.get();
+        if (c != null) {
+            LockSupport.unpark(c);
         }
     }
 
@@ -343,23 +380,35 @@ public final class BatchPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Spins a little, then parks without a timeout. Every caller re-checks its condition (and
+     * {@link #stopping()}) in a loop after this returns; whoever changes the condition unparks the
+     * waiter afterwards, and a permit given before the park makes the park return at once.
+     */
     private static int idle(int spins) {
         if (spins < SPINS) {
             Thread.onSpinWait();
             return spins + 1;
         }
-        LockSupport.parkNanos(PARK_NANOS);
+        LockSupport.park();
         return spins;
     }
 
     private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.arrayElementVarHandle(long[].class);
 
+    /*
+     * Sequence numbers are published and read with volatile (sequentially consistent) accesses, not
+     * just release/acquire: a waiter announces itself (a volatile write), re-reads the sequence, then
+     * parks; a publisher writes the sequence, then reads who waits and unparks it. Sequential
+     * consistency forbids both reads from missing both writes, so no wake-up is lost even though a
+     * park has no timeout. One fenced store per slot and batch costs nothing next to a gather.
+     */
     private static long vget(long[] a, int i) {
-        return (long) LONGS.getAcquire(a, i);
+        return (long) LONGS.getVolatile(a, i);
     }
 
     private static void vset(long[] a, int i, long v) {
-        LONGS.setRelease(a, i, v);
+        LONGS.setVolatile(a, i, v);
     }
 
     /** Configures a {@link BatchPipeline}. Not thread-safe. */
@@ -397,21 +446,28 @@ public final class BatchPipeline implements AutoCloseable {
         }
 
         /**
-         * Number of slots: batches sampled and gathered ahead (default 4); 0 makes the pipeline
-         * synchronous (no thread: {@code take()} assembles each batch in the calling thread).
+         * Number of slots: batches sampled and gathered ahead (default 4, at most {@value #MAX_PREFETCH});
+         * 0 makes the pipeline synchronous (no thread: {@code take()} assembles each batch in the
+         * calling thread).
          */
         public Builder prefetch(int slots) {
             if (slots < 0) {
                 throw new IllegalArgumentException("prefetch must be at least 0 slots, got " + slots);
             }
+            if (slots > MAX_PREFETCH) {
+                throw new IllegalArgumentException("prefetch must be at most " + MAX_PREFETCH + " slots, got " + slots);
+            }
             this.slots = slots;
             return this;
         }
 
-        /** Number of gathering threads (default 1; ignored when synchronous). */
+        /** Number of gathering threads (default 1, at most {@value #MAX_THREADS}; ignored when synchronous). */
         public Builder threads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            if (threads > MAX_THREADS) {
+                throw new IllegalArgumentException("threads must be at most " + MAX_THREADS + ", got " + threads);
             }
             this.threads = threads;
             return this;
@@ -430,8 +486,26 @@ public final class BatchPipeline implements AutoCloseable {
             return this;
         }
 
-        /** Builds the pipeline and starts its threads. */
+        /**
+         * Builds the pipeline and starts its threads.
+         *
+         * @throws IllegalArgumentException if one batch of features or of one-hot labels would not
+         *     fit in one buffer ({@link ArrayLimits#MAX_ARRAY_LENGTH} floats)
+         */
         public BatchPipeline build() {
+            int size = sampler.batchSize();
+            if (oneHot && ArrayLimits.productOrMinusOne(size, sampler.classes().classCount()) < 0) {
+                throw new IllegalArgumentException("one batch of " + size + " one-hot rows of "
+                        + sampler.classes().classCount() + " classes is more than one buffer holds ("
+                        + ArrayLimits.MAX_ARRAY_LENGTH + " floats)");
+            }
+            for (int i = 0; i < sources.length; i++) {
+                if (ArrayLimits.productOrMinusOne(size, sources[i].width()) < 0) {
+                    throw new IllegalArgumentException("one batch of " + size + " rows of feature source " + i + " ("
+                            + sources[i].width() + " floats each) is more than one buffer holds ("
+                            + ArrayLimits.MAX_ARRAY_LENGTH + " floats)");
+                }
+            }
             return new BatchPipeline(this);
         }
     }

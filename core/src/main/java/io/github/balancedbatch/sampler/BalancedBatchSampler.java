@@ -1,5 +1,6 @@
 package io.github.balancedbatch.sampler;
 
+import io.github.balancedbatch.util.ArrayLimits;
 import java.util.SplittableRandom;
 
 /**
@@ -174,8 +175,10 @@ public final class BalancedBatchSampler {
     /** Configures a {@link BalancedBatchSampler}; validates everything in {@link #build()}. Not thread-safe. */
     public static final class Builder {
         private final ClassIndex index;
-        private int classesPerBatch = -1;
-        private int samplesPerClass = -1;
+        private int classesPerBatch;
+        private int samplesPerClass;
+        private boolean classesPerBatchSet;
+        private boolean samplesPerClassSet;
         private int batchesPerEpoch;
         private Long seed;
         private boolean shuffle = true;
@@ -193,12 +196,14 @@ public final class BalancedBatchSampler {
         /** P, the number of distinct classes per batch (required). */
         public Builder classesPerBatch(int p) {
             this.classesPerBatch = p;
+            this.classesPerBatchSet = true;
             return this;
         }
 
         /** K, the number of samples per class per batch (required). */
         public Builder samplesPerClass(int k) {
             this.samplesPerClass = k;
+            this.samplesPerClassSet = true;
             return this;
         }
 
@@ -290,12 +295,12 @@ public final class BalancedBatchSampler {
          */
         public BalancedBatchSampler build() {
             if (classesPerBatch < 1) {
-                throw new IllegalArgumentException(classesPerBatch == -1
+                throw new IllegalArgumentException(!classesPerBatchSet
                         ? "classesPerBatch is required"
                         : "classesPerBatch must be at least 1, got " + classesPerBatch);
             }
             if (samplesPerClass < 1) {
-                throw new IllegalArgumentException(samplesPerClass == -1
+                throw new IllegalArgumentException(!samplesPerClassSet
                         ? "samplesPerClass is required"
                         : "samplesPerClass must be at least 1, got " + samplesPerClass);
             }
@@ -326,7 +331,7 @@ public final class BalancedBatchSampler {
                         : "classesPerBatch=" + classesPerBatch + " x worldSize=" + worldSize + " = "
                                 + globalClasses + " exceeds the " + available + " classes in the labels");
             }
-            if (globalClasses * samplesPerClass > Integer.MAX_VALUE - 8) {
+            if (globalClasses * samplesPerClass > ArrayLimits.MAX_ARRAY_LENGTH) {
                 throw new IllegalArgumentException("classesPerBatch x worldSize x samplesPerClass = "
                         + globalClasses * samplesPerClass + " is too large for one batch");
             }

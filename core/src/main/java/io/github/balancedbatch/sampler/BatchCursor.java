@@ -4,7 +4,8 @@ import java.nio.IntBuffer;
 
 /**
  * An endless stream of batches (epochs 0, 1, 2, ... chained) from one {@link BalancedBatchSampler}:
- * each {@link #next(int[])} writes one batch into the caller's array and moves on.
+ * each {@link #next(int[])} writes one batch into the caller's array and moves on. Every
+ * {@code next} checks its arguments before moving: when it throws, the cursor is unchanged.
  *
  * <p>A batch costs O(P * K * worldSize) work, whatever the number of samples or classes, and
  * allocates nothing; starting an epoch allocates one or two small random generators. The cursor
@@ -161,9 +162,13 @@ public final class BatchCursor {
      * Writes the next batch's row indices at {@code dst}'s position and advances the position by
      * the batch size. Allocates nothing.
      *
+     * @throws java.nio.ReadOnlyBufferException if {@code dst} is read-only
      * @throws java.nio.BufferOverflowException if fewer than batchSize ints remain
      */
     public void next(IntBuffer dst) {
+        if (dst.isReadOnly()) { // checked before the cursor moves: a failed call loses no batch
+            throw new java.nio.ReadOnlyBufferException();
+        }
         if (dst.remaining() < batchSize) {
             throw new java.nio.BufferOverflowException();
         }

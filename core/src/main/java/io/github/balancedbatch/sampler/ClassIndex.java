@@ -1,5 +1,6 @@
 package io.github.balancedbatch.sampler;
 
+import io.github.balancedbatch.util.ArrayLimits;
 import it.unimi.dsi.fastutil.ints.IntArrays;
 import java.util.Arrays;
 
@@ -61,7 +62,7 @@ public final class ClassIndex {
         int[] rows;
         int[] values;
         int[] offsets;
-        if (range <= Math.min(2L * n + 1024, Integer.MAX_VALUE - 8)) { // dense labels: a counting sort, O(N + range)
+        if (range <= Math.min(2L * n + 1024, ArrayLimits.MAX_ARRAY_LENGTH)) { // dense labels: a counting sort, O(N + range)
             int[] counts = new int[(int) range + 1];
             for (int v : labels) {
                 counts[v - min + 1]++;
@@ -111,8 +112,8 @@ public final class ClassIndex {
      * binary class matrix {@code width} columns wide. Columns without rows are empty classes: they
      * keep their ordinal (and their place in categorical output) but are never chosen.
      *
-     * @throws IllegalArgumentException if {@code columns} is empty or a column is outside
-     *     {@code [0, width)}
+     * @throws IllegalArgumentException if {@code columns} is empty, {@code width} is below 1 or
+     *     above {@code ArrayLimits.MAX_ARRAY_LENGTH - 1}, or a column is outside {@code [0, width)}
      */
     public static ClassIndex ofColumns(int[] columns, int width) {
         if (columns.length == 0) {
@@ -120,6 +121,10 @@ public final class ClassIndex {
         }
         if (width < 1) {
             throw new IllegalArgumentException("one-hot width must be positive, got " + width);
+        }
+        if (width > ArrayLimits.MAX_ARRAY_LENGTH - 1) {
+            throw new IllegalArgumentException("one-hot width " + width + " is more than the "
+                    + (ArrayLimits.MAX_ARRAY_LENGTH - 1) + " classes an index holds");
         }
         int[] offsets = new int[width + 1];
         for (int i = 0; i < columns.length; i++) {

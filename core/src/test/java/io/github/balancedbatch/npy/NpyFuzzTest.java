@@ -2,6 +2,7 @@ package io.github.balancedbatch.npy;
 
 import static io.github.balancedbatch.npy.NpyTestFiles.bytes;
 import static io.github.balancedbatch.npy.NpyTestFiles.fixture;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -24,7 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NpyFuzzTest {
     private static final long SEED = 0x6e70795f66757a7aL;
-    private static final int RANDOM_CASES = 4000;
+    /** Header and structure mutations (about 5 ms per thousand). */
+    private static final int RANDOM_CASES = 20_000;
+    /** Data mutations of well-formed one-hot matrices and feature files. */
+    private static final int DATA_CASES = 4_000;
 
     private static final String[] FIXTURES = {
         "labels_i1.npy", "labels_u1.npy", "labels_i2.npy", "labels_u2.npy", "labels_i4.npy",
@@ -55,6 +59,8 @@ class NpyFuzzTest {
 
     @TempDir
     Path dir;
+    /** Where the cases are written: memory (/dev/shm) where there is one, as disk writes dominate the cost. */
+    private Path scratch;
 
     private Path file;
     private int cases;
@@ -65,7 +71,7 @@ class NpyFuzzTest {
 
     @Test
     void mutatedFilesAreAcceptedOrRefusedCleanly() throws IOException {
-        file = dir.resolve("fuzz.npy");
+        file = scratch().resolve("fuzz.npy");
         SplittableRandom rnd = new SplittableRandom(SEED);
         byte[][] valid = new byte[FIXTURES.length][];
         for (int i = 0; i < FIXTURES.length; i++) {
@@ -281,6 +287,208 @@ class NpyFuzzTest {
             }
         }
         return NpyTestFiles.npy(1 + rnd.nextInt(3), dict, data.array());
+    }
+
+    /**
+     * Valid headers, mutated data: every one-hot matrix is either decoded exactly as an independent
+     * reading of its bytes says, or refused with an {@link NpyException} naming the file; every
+     * feature file of the right length maps and gathers exactly its bytes, whatever they hold.
+     */
+    @Test
+    void mutatedDataOfOneHotMatricesAndFeatureFilesIsReadExactlyOrRefusedCleanly() throws IOException {
+        file = scratch().resolve("data.npy");
+        SplittableRandom rnd = new SplittableRandom(SEED ^ 0xda7a);
+        NpyType[] oneHotTypes = {NpyType.FLOAT32, NpyType.FLOAT64, NpyType.INT8, NpyType.UINT8, NpyType.INT16,
+            NpyType.UINT16, NpyType.INT32, NpyType.UINT32, NpyType.INT64};
+        int oneHotAccepted = 0;
+        int oneHotRefused = 0;
+        int featureFiles = 0;
+        for (int i = 0; i < DATA_CASES; i++) {
+            String where = "seed " + (SEED ^ 0xda7a) + ", data case " + i;
+            if (rnd.nextBoolean()) {
+                NpyType type = oneHotTypes[rnd.nextInt(oneHotTypes.length)];
+                int rows = 1 + rnd.nextInt(12);
+                int width = 2 + rnd.nextInt(6);
+                ByteBuffer data = ByteBuffer.allocate(rows * width * type.size()).order(ByteOrder.LITTLE_ENDIAN);
+                for (int r = 0; r < rows; r++) {
+                    int hot = rnd.nextInt(width);
+                    for (int c = 0; c < width; c++) {
+                        put(data, type, (r * width + c) * type.size(), c == hot ? 1 : 0);
+                    }
+                }
+                mutateData(data, type, rnd);
+                String dict = "{'descr': '" + type.descr() + "', 'fortran_order': False, 'shape': (" + rows + ", " + width + "), }";
+                Files.write(file, NpyTestFiles.npy(1 + rnd.nextInt(3), dict, data.array()));
+                int[] expected = decodeOneHot(data, type, rows, width);
+                try {
+                    NpyLabels labels = NpyLabels.read(file);
+                    if (expected == null) {
+                        fail("accepted a matrix that is not one-hot: " + where + " " + dict);
+                    }
+                    assertArrayEquals(expected, labels.labels(), where);
+                    io.github.balancedbatch.sampler.ClassIndex.ofColumns(labels.labels(), labels.width());
+                    oneHotAccepted++;
+                } catch (NpyException e) {
+                    assertEquals(file, e.file(), where);
+                    if (expected != null) {
+                        fail("refused a valid one-hot matrix (" + e.getMessage() + "): " + where);
+                    }
+                    oneHotRefused++;
+                } catch (RuntimeException | Error e) {
+                    fail("NpyLabels.read threw " + e + " for " + where, e);
+                }
+            } else {
+                int rows = rnd.nextInt(9);
+                int width = 1 + rnd.nextInt(7);
+                ByteBuffer data = ByteBuffer.allocate(rows * width * 4).order(ByteOrder.LITTLE_ENDIAN);
+                rnd.nextBytes(data.array()); // any bits: NaN payloads, infinities, subnormals
+                String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + width + "), }";
+                byte[] content = NpyTestFiles.npy(1 + rnd.nextInt(3), dict, data.array());
+                int length = rnd.nextInt(6) == 0 ? Math.max(0, rnd.nextInt(content.length + 8) - 4) : content.length;
+                boolean intact = length == content.length;
+                Files.write(file, Arrays.copyOf(content, length)); // shorter, or longer with zeros
+                try {
+                    io.github.balancedbatch.data.FeatureMatrix m = io.github.balancedbatch.data.FeatureMatrix.map(file);
+                    assertTrue(intact, "accepted a file of the wrong length: " + where);
+                    assertEquals(rows, m.rows(), where);
+                    assertEquals(width, m.width(), where);
+                    int[] all = java.util.stream.IntStream.range(0, rows).toArray();
+                    java.nio.FloatBuffer got = ByteBuffer.allocateDirect(Math.max(1, rows * width * 4))
+                            .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                    m.gather(all, 0, rows, got);
+                    for (int k = 0; k < rows * width; k++) {
+                        assertEquals(data.getInt(k * 4), Float.floatToRawIntBits(got.get(k)), where + ", float " + k);
+                    }
+                    featureFiles++;
+                } catch (NpyException e) {
+                    assertEquals(file, e.file(), where);
+                    assertTrue(!intact, "refused an intact feature file (" + e.getMessage() + "): " + where);
+                } catch (RuntimeException | Error e) {
+                    fail("FeatureMatrix.map threw " + e + " for " + where, e);
+                }
+            }
+        }
+        System.out.println("data fuzz: " + oneHotAccepted + " one-hot matrices accepted, " + oneHotRefused + " refused, "
+                + featureFiles + " feature files read exactly");
+        assertTrue(oneHotAccepted > DATA_CASES / 20 && oneHotRefused > DATA_CASES / 20 && featureFiles > DATA_CASES / 4,
+                oneHotAccepted + " / " + oneHotRefused + " / " + featureFiles);
+    }
+
+    private static void put(ByteBuffer b, NpyType type, int at, double v) {
+        switch (type) {
+            case FLOAT32:
+                b.putFloat(at, (float) v);
+                break;
+            case FLOAT64:
+                b.putDouble(at, v);
+                break;
+            case INT8:
+            case UINT8:
+                b.put(at, (byte) v);
+                break;
+            case INT16:
+            case UINT16:
+                b.putShort(at, (short) v);
+                break;
+            case INT32:
+            case UINT32:
+                b.putInt(at, (int) v);
+                break;
+            default:
+                b.putLong(at, (long) v);
+        }
+    }
+
+    private static double get(ByteBuffer b, NpyType type, int at) {
+        switch (type) {
+            case FLOAT32:
+                return b.getFloat(at);
+            case FLOAT64:
+                return b.getDouble(at);
+            case INT8:
+                return b.get(at);
+            case UINT8:
+                return b.get(at) & 0xff;
+            case INT16:
+                return b.getShort(at);
+            case UINT16:
+                return b.getShort(at) & 0xffff;
+            case INT32:
+                return b.getInt(at);
+            case UINT32:
+                return b.getInt(at) & 0xffffffffL;
+            default:
+                return b.getLong(at);
+        }
+    }
+
+    /** Values that break one-hot-ness: a second 1, a 2, -1, 0.5, NaN, -0.0 (which is 0), a whole row of 0. */
+    private static void mutateData(ByteBuffer data, NpyType type, SplittableRandom rnd) {
+        int n = data.capacity() / type.size();
+        int mutations = rnd.nextInt(3);
+        for (int m = 0; m < mutations; m++) {
+            int at = rnd.nextInt(n) * type.size();
+            switch (rnd.nextInt(6)) {
+                case 0:
+                    put(data, type, at, 1);
+                    break;
+                case 1:
+                    put(data, type, at, 0);
+                    break;
+                case 2:
+                    put(data, type, at, rnd.nextBoolean() ? 2 : -1);
+                    break;
+                case 3:
+                    if (type == NpyType.FLOAT32 || type == NpyType.FLOAT64) {
+                        put(data, type, at, rnd.nextBoolean() ? 0.5 : rnd.nextBoolean() ? Double.NaN : -0.0);
+                    }
+                    break;
+                case 4:
+                    data.put(at + rnd.nextInt(type.size()), (byte) (1 << rnd.nextInt(8)));
+                    break;
+                default:
+                    data.put(at, (byte) rnd.nextInt(256));
+            }
+        }
+    }
+
+    /** The hot column of every row, or null if some row is not exactly one 1 among 0s. */
+    private static int[] decodeOneHot(ByteBuffer data, NpyType type, int rows, int width) {
+        int[] out = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int ones = 0;
+            for (int c = 0; c < width; c++) {
+                double v = get(data, type, (r * width + c) * type.size());
+                if (v == 1) {
+                    ones++;
+                    out[r] = c;
+                } else if (v != 0) {
+                    return null;
+                }
+            }
+            if (ones != 1) {
+                return null;
+            }
+        }
+        return out;
+    }
+
+    private Path scratch() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        scratch = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "npy-fuzz") : dir;
+        return scratch;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void removeScratch() throws IOException {
+        if (scratch != null && !scratch.equals(dir)) {
+            try (java.util.stream.Stream<Path> files = Files.list(scratch)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(scratch);
+        }
     }
 
     private void check(byte[] content, String what) throws IOException {
