@@ -9,8 +9,8 @@ import java.util.Locale;
 
 /**
  * Runnable examples on real data. {@code fashion-mnist}: metric learning and a long tail on
- * Fashion-MNIST, trained with DJL's PyTorch engine on balanced P x K batches; the last four lines it
- * prints are machine-readable.
+ * Fashion-MNIST, trained with DJL's PyTorch engine on balanced P x K batches; the last lines it
+ * prints (recall@1, one long-tail line per sampler variant, wait) are machine-readable.
  */
 public final class Main {
     static final String USAGE = String.join("\n",
