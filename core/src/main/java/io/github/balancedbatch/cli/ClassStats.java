@@ -1,10 +1,12 @@
 package io.github.balancedbatch.cli;
 
+import io.github.balancedbatch.sampler.BalancedBatchSampler;
+import io.github.balancedbatch.sampler.BatchCursor;
 import io.github.balancedbatch.sampler.ClassIndex;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** Class-size summary of a label set: what {@code inspect} and the demo print. */
+/** Class-size summary of a label set (what {@code inspect} and the demo print), and how often an epoch draws each class. */
 final class ClassStats {
     final int samples;
     final int classes;
@@ -43,5 +45,20 @@ final class ClassStats {
         return v == Math.rint(v) && Math.abs(v) < 1e15
                 ? count((long) v)
                 : String.format(Locale.ROOT, "%,.1f", v);
+    }
+
+    /** How many indices of each class one epoch draws. */
+    static long[] drawnPerClass(BalancedBatchSampler sampler, int epoch) {
+        long[] drawn = new long[sampler.classes().classCount()];
+        BatchCursor cursor = sampler.cursor(epoch, 0);
+        int[] rows = new int[sampler.batchSize()];
+        int[] classes = new int[sampler.batchSize()];
+        for (int b = 0; b < sampler.batchesPerEpoch(); b++) {
+            cursor.next(rows, classes);
+            for (int c : classes) {
+                drawn[c]++;
+            }
+        }
+        return drawn;
     }
 }

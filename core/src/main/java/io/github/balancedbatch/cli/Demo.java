@@ -62,7 +62,7 @@ final class Demo {
             rarest = index.size(c) < index.size(rarest) ? c : rarest;
             commonest = index.size(c) > index.size(commonest) ? c : commonest;
         }
-        long[] drawn = ReportCommand.drawnPerClass(sampler, 0);
+        long[] drawn = ClassStats.drawnPerClass(sampler, 0);
         long total = (long) sampler.batchesPerEpoch() * sampler.batchSize();
         out.println("one epoch, share of the indices drawn vs share of the raw data:");
         out.printf(Locale.ROOT, "  commonest class %5d: %6.3f%% of the data, %6.3f%% of the batches%n",

@@ -140,6 +140,7 @@ final class InspectCommand implements Callable<Integer> {
     private BalancedBatchSampler strategySampler(ClassIndex index, int p) {
         BalancedBatchSampler.Builder b = BalancedBatchSampler.builder(index).classesPerBatch(p)
                 .samplesPerClass(samplesPerClass == null ? 1 : samplesPerClass).seed(0);
+        SamplerOptions.checkStrategy(classWeightPower, progressiveEpochs, minSamplesPerClass);
         BalancedBatchSampler sampler;
         try {
             if (classWeightPower != null) {
@@ -153,7 +154,7 @@ final class InspectCommand implements Callable<Integer> {
             }
             sampler = p == 0 ? null : b.build();
         } catch (IllegalArgumentException e) {
-            throw new CliException(SamplerOptions.optionNames(e.getMessage()) + " (labels " + labels + ")");
+            throw new CliException(e.getMessage() + " (labels " + labels + ")");
         }
         return sampler;
     }

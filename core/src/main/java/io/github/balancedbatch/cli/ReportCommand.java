@@ -3,7 +3,6 @@ package io.github.balancedbatch.cli;
 import static io.github.balancedbatch.cli.ClassStats.count;
 
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
-import io.github.balancedbatch.sampler.BatchCursor;
 import io.github.balancedbatch.sampler.ClassIndex;
 import io.github.balancedbatch.util.OutputTarget;
 import java.io.IOException;
@@ -56,7 +55,7 @@ final class ReportCommand implements Callable<Integer> {
         ClassIndex index = LabelFiles.read(sampling.labels);
         BalancedBatchSampler sampler = sampling.build(index);
         sampling.reportSeed(sampler, spec.commandLine().getErr());
-        long[] drawn = drawnPerClass(sampler, epoch);
+        long[] drawn = ClassStats.drawnPerClass(sampler, epoch);
         Chart chart = Chart.of(index, drawn, sampler.targetShares(epoch), MAX_BARS);
         String title = "Class shares: raw data, target and sampled batches";
         String subtitle = String.format(Locale.ROOT,
@@ -74,20 +73,5 @@ final class ReportCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "wrote %s (%s %s)%n", out, count(chart.bars()), chart.grouped() ? "buckets of classes" : "classes");
         return 0;
-    }
-
-    /** How many indices of each class one epoch draws. */
-    static long[] drawnPerClass(BalancedBatchSampler sampler, int epoch) {
-        long[] drawn = new long[sampler.classes().classCount()];
-        BatchCursor cursor = sampler.cursor(epoch, 0);
-        int[] rows = new int[sampler.batchSize()];
-        int[] classes = new int[sampler.batchSize()];
-        for (int b = 0; b < sampler.batchesPerEpoch(); b++) {
-            cursor.next(rows, classes);
-            for (int c : classes) {
-                drawn[c]++;
-            }
-        }
-        return drawn;
     }
 }

@@ -59,22 +59,76 @@ final class SamplerOptions {
         }
     }
 
-    /** Builds the sampler over {@code index}; bad parameters become a {@link CliException}. */
+    /**
+     * Builds the sampler over {@code index}. Every option is checked here first, in the tool's own
+     * words (option names, not the library's parameter names); the library checks the same things
+     * again, and anything it still refuses is reported as it says it.
+     */
     BalancedBatchSampler build(ClassIndex index) {
+        check(index);
         BalancedBatchSampler.Builder b = BalancedBatchSampler.builder(index)
                 .classesPerBatch(classesPerBatch).samplesPerClass(samplesPerClass)
                 .shuffle(!noShuffle).mix(mix).shard(rank, worldSize);
         if (seed != null) {
             b.seed(seed);
         }
-        BalancedBatchSampler sampler;
         try {
             strategy(b);
-            sampler = b.build();
+            return b.build();
         } catch (IllegalArgumentException e) {
-            throw new CliException(optionNames(e.getMessage()) + " (labels " + labels + ")");
+            throw new CliException(e.getMessage() + " (labels " + labels + ")");
         }
-        return sampler;
+    }
+
+    /** Checks the options, alone and against the labels' classes. */
+    private void check(ClassIndex index) {
+        atLeast("--classes-per-batch", classesPerBatch, 1);
+        atLeast("--samples-per-class", samplesPerClass, 1);
+        atLeast("--world-size", worldSize, 1);
+        if (rank < 0 || rank >= worldSize) {
+            throw new CliException("--rank must be in [0, " + worldSize + "), got " + rank);
+        }
+        checkStrategy(classWeightPower, progressiveEpochs, minSamplesPerClass);
+        int minimum = minSamplesPerClass == null ? 1 : minSamplesPerClass;
+        int eligible = 0;
+        for (int c = 0; c < index.classCount(); c++) {
+            if (index.size(c) >= minimum) {
+                eligible++;
+            }
+        }
+        long global = (long) classesPerBatch * worldSize;
+        if (global > eligible) {
+            String wanted = worldSize == 1
+                    ? "--classes-per-batch=" + classesPerBatch
+                    : "--classes-per-batch=" + classesPerBatch + " x --world-size=" + worldSize + " = " + global;
+            throw new CliException(wanted + " exceeds the " + eligible + (minimum > 1
+                    ? " classes with at least --min-samples-per-class=" + minimum + " samples ("
+                            + (index.activeClassCount() - eligible) + " smaller classes left out)"
+                    : " classes in the labels") + " (labels " + labels + ")");
+        }
+    }
+
+    /** Checks the class-choice strategy options that were given (null: not given). */
+    static void checkStrategy(Double classWeightPower, Integer progressiveEpochs, Integer minSamplesPerClass) {
+        if (classWeightPower != null && !(classWeightPower >= 0 && classWeightPower <= 1)) {
+            throw new CliException("--class-weight-power must be in [0, 1], got " + classWeightPower);
+        }
+        if (progressiveEpochs != null) {
+            atLeast("--progressive-epochs", progressiveEpochs, 1);
+        }
+        if (minSamplesPerClass != null) {
+            atLeast("--min-samples-per-class", minSamplesPerClass, 1);
+        }
+        if (classWeightPower != null && classWeightPower > 0 && progressiveEpochs != null) {
+            throw new CliException("--class-weight-power=" + classWeightPower + " and --progressive-epochs="
+                    + progressiveEpochs + " cannot be combined: choose one strategy");
+        }
+    }
+
+    private static void atLeast(String option, long value, long minimum) {
+        if (value < minimum) {
+            throw new CliException(option + " must be at least " + minimum + ", got " + value);
+        }
     }
 
     /** Prints {@code seed: S} on {@code err} when the seed was chosen at random (call once input is valid). */
@@ -82,16 +136,5 @@ final class SamplerOptions {
         if (seed == null) {
             err.println("seed: " + sampler.seed());
         }
-    }
-
-    /** Library messages name builder parameters; the tool's users know the option names. */
-    static String optionNames(String message) {
-        return message.replace("classesPerBatch", "--classes-per-batch")
-                .replace("samplesPerClass", "--samples-per-class")
-                .replace("worldSize", "--world-size")
-                .replace("rank must", "--rank must")
-                .replace("classWeightPower", "--class-weight-power")
-                .replace("progressiveEpochs", "--progressive-epochs")
-                .replace("minSamplesPerClass", "--min-samples-per-class");
     }
 }
