@@ -12,9 +12,18 @@ final class FeatureFiles {
     }
 
     static FeatureMatrix map(Path path, int labelRows, Path labels) {
-        FeatureMatrix m;
+        FeatureMatrix m = map(path);
+        if (m.rows() != labelRows) {
+            throw new CliException(path + ": " + ClassStats.count(m.rows()) + " feature rows, but " + labels + " has "
+                    + ClassStats.count(labelRows) + " labels");
+        }
+        return m;
+    }
+
+    /** Maps a feature file on its own. */
+    static FeatureMatrix map(Path path) {
         try {
-            m = FeatureMatrix.map(path);
+            return FeatureMatrix.map(path);
         } catch (NpyException e) {
             throw new CliException(e.getMessage());
         } catch (NoSuchFileException e) {
@@ -22,10 +31,5 @@ final class FeatureFiles {
         } catch (IOException e) {
             throw new CliException(path + ": cannot read: " + e.getMessage());
         }
-        if (m.rows() != labelRows) {
-            throw new CliException(path + ": " + ClassStats.count(m.rows()) + " feature rows, but " + labels + " has "
-                    + ClassStats.count(labelRows) + " labels");
-        }
-        return m;
     }
 }
