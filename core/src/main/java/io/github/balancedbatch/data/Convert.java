@@ -5,8 +5,11 @@ import java.nio.FloatBuffer;
 
 /**
  * Conversions of stored feature values to float32, one row at a time, exactly as numpy's
- * {@code astype(np.float32)}; with the affine map {@code x * scale + offset} when asked. Stateless;
- * allocates nothing.
+ * {@code astype(np.float32)}; with the affine map {@code x * scale + offset} when asked. A row is
+ * converted in chunks: one bulk copy of stored values into a heap array, a loop over arrays, one
+ * bulk copy out (loops over buffers cost a bounds check per value and measured slower). Each thread
+ * allocates its scratch arrays on its first conversion and reuses them: nothing is allocated per
+ * batch.
  */
 final class Convert {
     private Convert() {
@@ -32,48 +35,80 @@ final class Convert {
         return Float.intBitsToFloat(sign | bits);
     }
 
-    static void float32(FloatBuffer src, int off, int d, float scale, float offset, FloatBuffer dst, int at) {
-        for (int j = 0; j < d; j++) {
-            dst.put(at + j, src.get(off + j) * scale + offset);
+    /** Values converted per chunk: the scratch arrays' length. */
+    static final int CHUNK = 1024;
+
+    /** One thread's scratch arrays: stored values are copied in bulk into them, converted, and copied out in bulk. */
+    static final class Scratch {
+        final byte[] bytes = new byte[CHUNK];
+        final short[] shorts = new short[CHUNK];
+        final float[] floats = new float[CHUNK];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** This thread's scratch arrays (allocated on a thread's first conversion, then reused). */
+    static Scratch scratch() {
+        return SCRATCH.get();
+    }
+
+    /** uint8 (or, with {@code signed}, int8) values to floats: bulk in, a loop over arrays, bulk out. */
+    static void bytes(ByteBuffer src, int off, int d, boolean signed, boolean affine, float scale, float offset,
+            FloatBuffer dst, int at, Scratch s) {
+        final byte[] b = s.bytes;
+        final float[] f = s.floats;
+        for (int c = 0; c < d; c += CHUNK) {
+            final int n = Math.min(CHUNK, d - c);
+            src.get(off + c, b, 0, n);
+            if (signed) {
+                for (int j = 0; j < n; j++) {
+                    f[j] = b[j];
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    f[j] = b[j] & 0xff;
+                }
+            }
+            if (affine) {
+                for (int j = 0; j < n; j++) {
+                    f[j] = f[j] * scale + offset;
+                }
+            }
+            dst.put(at + c, f, 0, n);
         }
     }
 
-    static void uint8(ByteBuffer src, int off, int d, boolean affine, float scale, float offset, FloatBuffer dst,
-            int at) {
-        if (!affine) {
-            for (int j = 0; j < d; j++) {
-                dst.put(at + j, src.get(off + j) & 0xff);
+    /** float16 values (a view in the storage's byte order) to floats: bulk in, a loop over arrays, bulk out. */
+    static void halves(java.nio.ShortBuffer src, int off, int d, boolean affine, float scale, float offset,
+            FloatBuffer dst, int at, Scratch s) {
+        final short[] h = s.shorts;
+        final float[] f = s.floats;
+        for (int c = 0; c < d; c += CHUNK) {
+            final int n = Math.min(CHUNK, d - c);
+            src.get(off + c, h, 0, n);
+            for (int j = 0; j < n; j++) {
+                f[j] = halfToFloat(h[j]);
             }
-        } else {
-            for (int j = 0; j < d; j++) {
-                dst.put(at + j, (src.get(off + j) & 0xff) * scale + offset);
+            if (affine) {
+                for (int j = 0; j < n; j++) {
+                    f[j] = f[j] * scale + offset;
+                }
             }
+            dst.put(at + c, f, 0, n);
         }
     }
 
-    static void int8(ByteBuffer src, int off, int d, boolean affine, float scale, float offset, FloatBuffer dst,
-            int at) {
-        if (!affine) {
-            for (int j = 0; j < d; j++) {
-                dst.put(at + j, src.get(off + j));
+    /** float32 values through the affine map: bulk in, a loop over arrays, bulk out. */
+    static void floats(FloatBuffer src, int off, int d, float scale, float offset, FloatBuffer dst, int at,
+            Scratch s) {
+        final float[] f = s.floats;
+        for (int c = 0; c < d; c += CHUNK) {
+            final int n = Math.min(CHUNK, d - c);
+            src.get(off + c, f, 0, n);
+            for (int j = 0; j < n; j++) {
+                f[j] = f[j] * scale + offset;
             }
-        } else {
-            for (int j = 0; j < d; j++) {
-                dst.put(at + j, src.get(off + j) * scale + offset);
-            }
-        }
-    }
-
-    static void float16(ByteBuffer src, int off, int d, boolean affine, float scale, float offset, FloatBuffer dst,
-            int at) {
-        if (!affine) {
-            for (int j = 0; j < d; j++) {
-                dst.put(at + j, halfToFloat(src.getShort(off + 2 * j)));
-            }
-        } else {
-            for (int j = 0; j < d; j++) {
-                dst.put(at + j, halfToFloat(src.getShort(off + 2 * j)) * scale + offset);
-            }
+            dst.put(at + c, f, 0, n);
         }
     }
 }

@@ -56,6 +56,8 @@ public final class FeatureMatrix {
     private final ByteBuffer[] bytes;
     /** Float views of the regions (float32 only, else null). */
     private final FloatBuffer[] regions;
+    /** Short views of the regions (float16 only, else null). */
+    private final java.nio.ShortBuffer[] halves;
     private final FloatBuffer[] views;
     private final ByteBuffer[] byteViews;
     private final boolean affine;
@@ -81,6 +83,14 @@ public final class FeatureMatrix {
         } else {
             this.regions = null;
         }
+        if (type == NpyType.FLOAT16) {
+            this.halves = new java.nio.ShortBuffer[bytes.length];
+            for (int i = 0; i < bytes.length; i++) {
+                halves[i] = bytes[i].duplicate().order(bytes[i].order()).asShortBuffer();
+            }
+        } else {
+            this.halves = null;
+        }
         this.affine = false;
         this.scale = 1f;
         this.offset = 0f;
@@ -98,6 +108,7 @@ public final class FeatureMatrix {
         this.rowsPerRegion = m.rowsPerRegion;
         this.bytes = m.bytes;
         this.regions = m.regions;
+        this.halves = m.halves;
         this.affine = true;
         this.scale = scale;
         this.offset = offset;
@@ -485,6 +496,7 @@ public final class FeatureMatrix {
         final int n = rows;
         final int per = rowsPerRegion;
         final boolean one = bytes.length == 1; // one region: no division per row
+        final Convert.Scratch scratch = type == NpyType.FLOAT32 && !affine ? null : Convert.scratch();
         int t = touchFirst(indices, from, end);
         for (int i = from; i < end; i++) {
             if (i + TOUCH_AHEAD < end) {
@@ -493,7 +505,7 @@ public final class FeatureMatrix {
             int r = Objects.checkIndex(indices[i], n);
             int region = one ? 0 : r / per;
             int local = one ? r : r - region * per;
-            convert(region, local, dst, at);
+            convert(region, local, dst, at, scratch);
             at += d;
         }
         touched = t;
@@ -563,20 +575,18 @@ public final class FeatureMatrix {
     }
 
     /** Row {@code local} of region {@code region}, converted to floats at {@code dst[at..]}. */
-    private void convert(int region, int local, FloatBuffer dst, int at) {
+    private void convert(int region, int local, FloatBuffer dst, int at, Convert.Scratch scratch) {
         final int d = width;
         if (type == NpyType.FLOAT32) {
             if (!affine) {
                 dst.put(at, regions[region], local * d, d);
             } else {
-                Convert.float32(regions[region], local * d, d, scale, offset, dst, at);
+                Convert.floats(regions[region], local * d, d, scale, offset, dst, at, scratch);
             }
-        } else if (type == NpyType.UINT8) {
-            Convert.uint8(bytes[region], local * d, d, affine, scale, offset, dst, at);
-        } else if (type == NpyType.INT8) {
-            Convert.int8(bytes[region], local * d, d, affine, scale, offset, dst, at);
+        } else if (type == NpyType.FLOAT16) {
+            Convert.halves(halves[region], local * d, d, affine, scale, offset, dst, at, scratch);
         } else {
-            Convert.float16(bytes[region], local * rowBytes, d, affine, scale, offset, dst, at);
+            Convert.bytes(bytes[region], local * d, d, type == NpyType.INT8, affine, scale, offset, dst, at, scratch);
         }
     }
 

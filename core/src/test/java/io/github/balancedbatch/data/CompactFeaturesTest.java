@@ -202,6 +202,39 @@ class CompactFeaturesTest {
                 () -> FeatureMatrix.wrap(ByteBuffer.allocateDirect(8), NpyType.FLOAT16, 3, 2)).getMessage());
     }
 
+    /** Rows wider than one conversion chunk convert every value, for every type, scaled or not. */
+    @Test
+    void rowsWiderThanAChunkConvertEveryValue() {
+        int d = Convert.CHUNK * 2 + 37;
+        byte[] data = new byte[3 * d * 4];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 37 + (i >> 9));
+        }
+        ByteBuffer le = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        int[] rows = {2, 0, 1, 2};
+        for (NpyType type : new NpyType[] {NpyType.FLOAT32, NpyType.FLOAT16, NpyType.UINT8, NpyType.INT8}) {
+            byte[] stored = Arrays.copyOf(data, 3 * d * type.size());
+            FeatureMatrix m = FeatureMatrix.copyOf(stored, type, d);
+            for (boolean scaled : new boolean[] {false, true}) {
+                FeatureMatrix g = scaled ? m.scaled(0.75f, -3f) : m;
+                FloatBuffer dst = BatchBuffers.floats(rows.length * d);
+                g.gather(rows, 0, rows.length, dst);
+                for (int i = 0; i < rows.length; i++) {
+                    for (int j = 0; j < d; j++) {
+                        int e = rows[i] * d + j;
+                        float x = type == NpyType.FLOAT32 ? le.getFloat(e * 4)
+                                : type == NpyType.FLOAT16 ? Convert.halfToFloat(le.getShort(e * 2))
+                                : type == NpyType.UINT8 ? data[e] & 0xff : data[e];
+                        float want = scaled ? x * 0.75f + -3f : x;
+                        if (Float.floatToRawIntBits(want) != Float.floatToRawIntBits(dst.get(i * d + j))) {
+                            assertEquals(want, dst.get(i * d + j), type + (scaled ? " scaled" : "") + ", entry " + i + ", value " + j);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void refusesOtherStoredTypes() {
         assertEquals("features must be float32, float16, uint8 or int8 ('<f4', '<f2', '|u1', '|i1'), got '<i4'",
