@@ -496,7 +496,11 @@ public final class FeatureMatrix {
         final int n = rows;
         final int per = rowsPerRegion;
         final boolean one = bytes.length == 1; // one region: no division per row
-        final Convert.Scratch scratch = type == NpyType.FLOAT32 && !affine ? null : Convert.scratch();
+        if (type == NpyType.FLOAT32 && !affine) {
+            gatherFloats(indices, from, end, dst, at);
+            return;
+        }
+        final Convert.Scratch scratch = Convert.scratch();
         int t = touchFirst(indices, from, end);
         for (int i = from; i < end; i++) {
             if (i + TOUCH_AHEAD < end) {
@@ -550,6 +554,40 @@ public final class FeatureMatrix {
         dst.position(at);
     }
 
+    /** The float32 gather without conversion: one bulk copy per row, kept as small as the loop can be. */
+    private void gatherFloats(int[] indices, int from, int end, FloatBuffer dst, int at) {
+        final int d = width;
+        final int n = rows;
+        final FloatBuffer[] src = regions;
+        int t = touchFirst(indices, from, end);
+        if (src.length == 1) { // one region: no division per row
+            final FloatBuffer only = src[0];
+            final int last = end - TOUCH_AHEAD;
+            int i = from;
+            for (; i < last; i++) {
+                t += touch(indices[i + TOUCH_AHEAD]);
+                dst.put(at, only, Objects.checkIndex(indices[i], n) * d, d);
+                at += d;
+            }
+            for (; i < end; i++) {
+                dst.put(at, only, Objects.checkIndex(indices[i], n) * d, d);
+                at += d;
+            }
+        } else {
+            final int per = rowsPerRegion;
+            for (int i = from; i < end; i++) {
+                if (i + TOUCH_AHEAD < end) {
+                    t += touch(indices[i + TOUCH_AHEAD]);
+                }
+                int r = Objects.checkIndex(indices[i], n);
+                dst.put(at, src[r / per], (r % per) * d, d);
+                at += d;
+            }
+        }
+        touched = t;
+        dst.position(at);
+    }
+
     /** Touches the first {@link #TOUCH_AHEAD} rows of a gather. */
     private int touchFirst(int[] indices, int from, int end) {
         int t = 0;
@@ -574,15 +612,14 @@ public final class FeatureMatrix {
         return bytes[region].get((r - region * rowsPerRegion) * rowBytes);
     }
 
-    /** Row {@code local} of region {@code region}, converted to floats at {@code dst[at..]}. */
+    /**
+     * Row {@code local} of region {@code region}, converted to floats at {@code dst[at..]} (a compact
+     * type, or scaled float32; plain float32 goes through {@link #gatherFloats}).
+     */
     private void convert(int region, int local, FloatBuffer dst, int at, Convert.Scratch scratch) {
         final int d = width;
         if (type == NpyType.FLOAT32) {
-            if (!affine) {
-                dst.put(at, regions[region], local * d, d);
-            } else {
-                Convert.floats(regions[region], local * d, d, scale, offset, dst, at, scratch);
-            }
+            Convert.floats(regions[region], local * d, d, scale, offset, dst, at, scratch);
         } else if (type == NpyType.FLOAT16) {
             Convert.halves(halves[region], local * d, d, affine, scale, offset, dst, at, scratch);
         } else {
