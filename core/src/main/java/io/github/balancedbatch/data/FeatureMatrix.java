@@ -26,8 +26,9 @@ import java.util.Objects;
  * converting each type exactly as numpy's {@code astype(np.float32)} does (float16 subnormals, signed
  * zeros, infinities and NaN payloads included) and, for a {@linkplain #scaled(float, float) scaled}
  * view, computing {@code x * scale + offset}. {@link #gather(int[], int, int, ByteBuffer)} copies the
- * stored bytes unchanged. Both touch a few upcoming rows before copying them, so that their cache
- * misses overlap instead of being waited for one by one; both allocate nothing and are thread-safe
+ * stored bytes unchanged. For rows of 512 bytes or more, both touch a few upcoming rows before
+ * copying them, so that their cache misses overlap instead of being waited for one by one; both
+ * allocate nothing and are thread-safe
  * (the matrix is never written after construction, and reads use absolute positions).
  *
  * <p>{@link #rowBytes} (every type) and {@link #row} (float32) hand out zero-copy views that are
@@ -45,6 +46,11 @@ public final class FeatureMatrix {
      * misses of that many rows are in flight together. Measured with GatherBenchmark (README).
      */
     static final int TOUCH_AHEAD = 8;
+    /**
+     * Rows narrower than this many bytes are not touched ahead: with 64-float rows the touches made
+     * the gather slower in every JMH run (README, "Gather").
+     */
+    static final int TOUCH_MIN_ROW_BYTES = 512;
 
     private final NpyType type;
     private final int rows;
@@ -501,9 +507,10 @@ public final class FeatureMatrix {
             return;
         }
         final Convert.Scratch scratch = Convert.scratch();
-        int t = touchFirst(indices, from, end);
+        final boolean ahead = rowBytes >= TOUCH_MIN_ROW_BYTES;
+        int t = ahead ? touchFirst(indices, from, end) : 0;
         for (int i = from; i < end; i++) {
-            if (i + TOUCH_AHEAD < end) {
+            if (ahead && i + TOUCH_AHEAD < end) {
                 t += touch(indices[i + TOUCH_AHEAD]);
             }
             int r = Objects.checkIndex(indices[i], n);
@@ -539,9 +546,10 @@ public final class FeatureMatrix {
         final int n = rows;
         final int per = rowsPerRegion;
         final boolean one = src.length == 1;
-        int t = touchFirst(indices, from, end);
+        final boolean ahead = rb >= TOUCH_MIN_ROW_BYTES;
+        int t = ahead ? touchFirst(indices, from, end) : 0;
         for (int i = from; i < end; i++) {
-            if (i + TOUCH_AHEAD < end) {
+            if (ahead && i + TOUCH_AHEAD < end) {
                 t += touch(indices[i + TOUCH_AHEAD]);
             }
             int r = Objects.checkIndex(indices[i], n);
@@ -559,10 +567,11 @@ public final class FeatureMatrix {
         final int d = width;
         final int n = rows;
         final FloatBuffer[] src = regions;
-        int t = touchFirst(indices, from, end);
+        final boolean ahead = rowBytes >= TOUCH_MIN_ROW_BYTES;
+        int t = ahead ? touchFirst(indices, from, end) : 0;
         if (src.length == 1) { // one region: no division per row
             final FloatBuffer only = src[0];
-            final int last = end - TOUCH_AHEAD;
+            final int last = ahead ? end - TOUCH_AHEAD : from;
             int i = from;
             for (; i < last; i++) {
                 t += touch(indices[i + TOUCH_AHEAD]);
@@ -576,7 +585,7 @@ public final class FeatureMatrix {
         } else {
             final int per = rowsPerRegion;
             for (int i = from; i < end; i++) {
-                if (i + TOUCH_AHEAD < end) {
+                if (ahead && i + TOUCH_AHEAD < end) {
                     t += touch(indices[i + TOUCH_AHEAD]);
                 }
                 int r = Objects.checkIndex(indices[i], n);

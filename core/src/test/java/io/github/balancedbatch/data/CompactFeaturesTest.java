@@ -178,21 +178,24 @@ class CompactFeaturesTest {
     /** A bad index ahead of the copy is refused only when its turn comes: the rows before it are copied. */
     @Test
     void badIndexInsideTheTouchedWindow() {
-        byte[] data = new byte[20];
+        int w = FeatureMatrix.TOUCH_MIN_ROW_BYTES; // rows wide enough to be touched ahead
+        byte[] data = new byte[10 * w];
         for (int i = 0; i < data.length; i++) {
-            data[i] = (byte) i;
+            data[i] = (byte) (i / w * 10 + i % w);
         }
-        FeatureMatrix m = FeatureMatrix.copyOf(data, NpyType.INT8, 2);
+        FeatureMatrix m = FeatureMatrix.copyOf(data, NpyType.INT8, w);
         int[] idx = {9, 8, 7, -1, 1, 2, 3, 4, 5, 6, 7, 8, 9};
-        FloatBuffer dst = FloatBuffer.allocate(idx.length * 2);
+        FloatBuffer dst = FloatBuffer.allocate(idx.length * w);
         assertThrows(IndexOutOfBoundsException.class, () -> m.gather(idx, 0, idx.length, dst));
         assertEquals(0, dst.position());
-        assertArrayEquals(new float[] {18, 19, 16, 17, 14, 15, 0}, Arrays.copyOf(dst.array(), 7));
-        ByteBuffer raw = ByteBuffer.allocate(idx.length * 2);
+        assertArrayEquals(new float[] {90, 91, 80, 81, 70, 71, 0}, new float[] {dst.get(0), dst.get(1), dst.get(w),
+            dst.get(w + 1), dst.get(2 * w), dst.get(2 * w + 1), dst.get(3 * w)});
+        ByteBuffer raw = ByteBuffer.allocate(idx.length * w);
         int[] late = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 10};
         assertThrows(IndexOutOfBoundsException.class, () -> m.gather(late, 0, late.length, raw));
         assertEquals(0, raw.position());
-        assertEquals(1, raw.get(21));
+        assertEquals(10, raw.get(w));
+        assertEquals(0, raw.get(10 * w + 1) - 1, "row 0 again, its second value");
         assertThrows(java.nio.BufferOverflowException.class, () -> m.gather(late, 0, 3, ByteBuffer.allocate(5)));
         assertEquals("features must be FLOAT32, FLOAT16, UINT8 or INT8, got INT32", assertThrows(
                 IllegalArgumentException.class, () -> FeatureMatrix.copyOf(new byte[8], NpyType.INT32, 2)).getMessage());
