@@ -78,6 +78,23 @@ final class Convert {
         }
     }
 
+    /**
+     * The float32 value of every float16 bit pattern ({@link #halfToFloat}), 256 KiB, made when first
+     * used: a lookup measured 2x faster than computing each value.
+     */
+    private static final class HalfTable {
+        static final float[] VALUES = new float[1 << 16];
+
+        static {
+            for (int h = 0; h < VALUES.length; h++) {
+                VALUES[h] = halfToFloat(h);
+            }
+        }
+
+        private HalfTable() {
+        }
+    }
+
     /** float16 values (a view in the storage's byte order) to floats: bulk in, a loop over arrays, bulk out. */
     static void halves(java.nio.ShortBuffer src, int off, int d, boolean affine, float scale, float offset,
             FloatBuffer dst, int at, Scratch s) {
@@ -86,8 +103,9 @@ final class Convert {
         for (int c = 0; c < d; c += CHUNK) {
             final int n = Math.min(CHUNK, d - c);
             src.get(off + c, h, 0, n);
+            final float[] table = HalfTable.VALUES;
             for (int j = 0; j < n; j++) {
-                f[j] = halfToFloat(h[j]);
+                f[j] = table[h[j] & 0xffff];
             }
             if (affine) {
                 for (int j = 0; j < n; j++) {
