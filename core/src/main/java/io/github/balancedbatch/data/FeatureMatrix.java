@@ -153,9 +153,6 @@ public final class FeatureMatrix {
             throw new IllegalArgumentException("buffer holds " + buffer.remaining() + " bytes, " + rows + " rows of "
                     + Arrays.toString(shape) + " " + noun(type) + " need " + need);
         }
-        if (need > MAX_REGION_BYTES) { // a buffer never holds more; kept for clarity
-            throw new IllegalArgumentException("a wrapped buffer holds at most " + MAX_REGION_BYTES + " bytes");
-        }
         ByteBuffer region = buffer.slice(buffer.position(), (int) need).order(buffer.order());
         return new FeatureMatrix(type, rows, shape.clone(), Math.max(rows, 1), new ByteBuffer[] {region});
     }
