@@ -30,8 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code naive}: the seed's {@code __getitem__} ({@link NaiveBatchGenerator#nextBatch}):
  *       fresh index, label and {@code float[P*K][dim]} arrays per batch;</li>
  *   <li>{@code fast}: {@link BatchPipeline#take()} of a synchronous pipeline ({@code prefetch(0)}):
- *       the cursor's indices, {@link FeatureMatrix#gather} and the label values into the slot's
- *       reused direct buffers, in the benchmark thread; allocates nothing.</li>
+ *       the cursor's indices, {@link FeatureMatrix#gather} (from storage of type {@code dtype},
+ *       converted to float32) and the label values into the slot's reused direct buffers, in the
+ *       benchmark thread; allocates nothing.</li>
  * </ul>
  *
  * <p>Data cap as in {@link GatherBenchmark}: min(N, rows that fit in 1 GiB) rows, i.e. faceid runs
@@ -92,16 +93,19 @@ public class BatchBenchmark {
         }
     }
 
-    /** Off-heap storage, wrapped (not copied) by a {@link FeatureMatrix}; shared by all threads. */
+    /** Off-heap storage of type {@code dtype}, wrapped (not copied) by a {@link FeatureMatrix}; shared by all threads. */
     @State(Scope.Benchmark)
     public static class OffHeapRows {
+        @Param({"float32", "float16", "uint8", "int8"})
+        public Dtype dtype;
+
         ByteBuffer bytes;
         FeatureMatrix matrix;
 
         @Setup(Level.Trial)
         public void setUp(Data shape) {
-            bytes = SyntheticFeatures.direct(shape.rows, shape.dim);
-            matrix = FeatureMatrix.wrap(bytes, shape.rows, shape.dim);
+            bytes = SyntheticFeatures.direct(shape.rows, shape.dim, dtype);
+            matrix = FeatureMatrix.wrap(bytes, dtype.type, shape.rows, shape.dim);
         }
 
         /** Drops every reference; the direct buffer's memory is freed by the garbage collector. */

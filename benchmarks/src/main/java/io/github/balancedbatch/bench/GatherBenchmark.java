@@ -29,15 +29,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code naive}: the seed's way: a fresh {@code float[P*K][dim]}, each row copied from a
  *       {@code float[N][dim]} data set (the body of the naive port's {@code nextBatch});</li>
- *   <li>{@code fast}: {@link FeatureMatrix#gather} from off-heap storage into one reused direct
- *       native-order {@code FloatBuffer};</li>
+ *   <li>{@code fast}: {@link FeatureMatrix#gather} from off-heap storage of type {@code dtype}
+ *       (float32, float16, uint8, int8; converted to float32) into one reused direct native-order
+ *       {@code FloatBuffer};</li>
  *   <li>{@code rowLoop} (reference): the same rows copied one by one with
  *       {@code System.arraycopy} from one flat {@code float[]} into a reused {@code float[]}, the
- *       memory-latency floor of a simple single-threaded gather;</li>
+ *       memory-latency floor of a simple single-threaded gather; always float32;</li>
  *   <li>{@code contiguous} (reference): one bulk copy of the same number of bytes from the same
  *       off-heap storage into the same direct buffer as {@code fast}, from a region that moves on
  *       through the data at every invocation (so it also comes from memory): the bandwidth
- *       ceiling.</li>
+ *       ceiling; always float32.</li>
  * </ul>
  *
  * <p><strong>Data cap.</strong> The data set holds min(N, rows that fit in 1 GiB) rows
@@ -230,8 +231,38 @@ public class GatherBenchmark {
         return data.copy(ring.indices, ring.nextBatch(), ring.batchSize);
     }
 
+    /** Off-heap storage of type {@code dtype}, wrapped (not copied) by a {@link FeatureMatrix}. */
+    @State(Scope.Benchmark)
+    public static class TypedRows {
+        @Param({"float32", "float16", "uint8", "int8"})
+        public Dtype dtype;
+
+        ByteBuffer bytes;
+        FeatureMatrix matrix;
+
+        @Setup(Level.Trial)
+        public void setUp(Data shape) {
+            bytes = SyntheticFeatures.direct(shape.rows, shape.dim, dtype);
+            matrix = FeatureMatrix.wrap(bytes, dtype.type, shape.rows, shape.dim);
+        }
+
+        /** Gathers rows {@code indices[from .. from + count)}, as float32, into {@code dst} from its start. */
+        FloatBuffer gather(int[] indices, int from, int count, FloatBuffer dst) {
+            dst.clear();
+            matrix.gather(indices, from, count, dst);
+            return dst;
+        }
+
+        /** Drops every reference; the direct buffer's memory is freed by the garbage collector. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            matrix = null;
+            bytes = null;
+        }
+    }
+
     @Benchmark
-    public FloatBuffer fast(OffHeapRows data, Ring ring) {
+    public FloatBuffer fast(TypedRows data, Ring ring) {
         return data.gather(ring.indices, ring.nextBatch(), ring.batchSize, ring.direct);
     }
 

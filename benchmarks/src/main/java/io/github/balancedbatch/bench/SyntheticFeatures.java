@@ -70,4 +70,27 @@ final class SyntheticFeatures {
         }
         return buffer;
     }
+
+    /**
+     * The same data set stored as {@code dtype} in one direct little-endian buffer (float32: as
+     * {@link #direct(int, int)}): what the type-taking {@code FeatureMatrix.wrap} takes. The caller releases it by dropping every reference.
+     */
+    static ByteBuffer direct(int rows, int dim, Dtype dtype) {
+        if (dtype == Dtype.float32) {
+            return direct(rows, dim);
+        }
+        int size = dtype.type.size();
+        long bytes = (long) rows * dim * size;
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(rows + " rows of " + dim + " " + dtype + " are " + bytes
+                    + " bytes, more than one direct buffer holds");
+        }
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < dim; c++) {
+                dtype.put(buffer, (r * dim + c) * size, value(r, c, dim));
+            }
+        }
+        return buffer;
+    }
 }

@@ -120,6 +120,12 @@ class BenchmarksTest {
         flat.setUp(data);
         GatherBenchmark.OffHeapRows offHeap = new GatherBenchmark.OffHeapRows();
         offHeap.setUp(data);
+        GatherBenchmark.TypedRows[] typed = new GatherBenchmark.TypedRows[Dtype.values().length];
+        for (Dtype t : Dtype.values()) {
+            typed[t.ordinal()] = new GatherBenchmark.TypedRows();
+            typed[t.ordinal()].dtype = t;
+            typed[t.ordinal()].setUp(data);
+        }
         GatherBenchmark.Ring naiveRing = new GatherBenchmark.Ring();
         naiveRing.setUp(data);
         GatherBenchmark.Ring fastRing = new GatherBenchmark.Ring();
@@ -147,9 +153,14 @@ class BenchmarksTest {
                 float[][] naive = bench.naive(heap, naiveRing);
                 assertEquals(k, naive.length);
                 assertArrayEquals(want, flatten(naive), "naive, batch " + b);
-                FloatBuffer fast = bench.fast(offHeap, fastRing);
-                assertEquals(batchFloats, fast.position());
-                assertArrayEquals(want, floats(fast, batchFloats), "fast, batch " + b);
+                for (Dtype t : Dtype.values()) {
+                    FloatBuffer fast = bench.fast(typed[t.ordinal()], fastRing);
+                    assertEquals(batchFloats, fast.position());
+                    assertArrayEquals(stored(want, t), floats(fast, batchFloats), "fast " + t + ", batch " + b);
+                    if (t.ordinal() < Dtype.values().length - 1) {
+                        fastRing.batch = (fastRing.batch - 1) & (GatherBenchmark.RING - 1); // same batch again
+                    }
+                }
                 assertArrayEquals(want, bench.rowLoop(flat, loopRing), "rowLoop, batch " + b);
             } else {
                 naiveRing.nextBatch();
@@ -176,7 +187,38 @@ class BenchmarksTest {
         heap.tearDown();
         flat.tearDown();
         offHeap.tearDown();
+        for (GatherBenchmark.TypedRows t : typed) {
+            t.tearDown();
+        }
         data.tearDown();
+    }
+
+    /** What a gather of rows stored as {@code t} gives for the float32 values {@code v}. */
+    private static float[] stored(float[] v, Dtype t) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = t.stored(v[i]);
+        }
+        return out;
+    }
+
+    @Test
+    void dtypesStoreWhatTheyPromise() {
+        assertEquals(0x3c00 - 0x400, Dtype.halfBits(512)); // 0.5
+        assertEquals(0x3bfe, Dtype.halfBits(1023)); // 1023/1024
+        assertEquals(0x1400, Dtype.halfBits(1)); // 2^-10
+        for (Dtype t : Dtype.values()) {
+            java.nio.ByteBuffer b = SyntheticFeatures.direct(3, 5, t);
+            io.github.balancedbatch.data.FeatureMatrix m = io.github.balancedbatch.data.FeatureMatrix.wrap(b, t.type, 3, 5);
+            FloatBuffer dst = FloatBuffer.allocate(15);
+            m.gather(new int[] {0, 1, 2}, 0, 3, dst);
+            for (int i = 0; i < 15; i++) {
+                assertEquals(t.stored(SyntheticFeatures.value(i / 5, i % 5, 5)), dst.get(i), t + " value " + i);
+            }
+        }
+        assertEquals(-128f, Dtype.int8.stored(0f));
+        assertEquals(127f, Dtype.int8.stored(0.9999f));
+        assertEquals(255f, Dtype.uint8.stored(0.9999f));
     }
 
     @Test
@@ -188,20 +230,27 @@ class BenchmarksTest {
         data.setUp();
         BatchBenchmark.Naive naive = new BatchBenchmark.Naive();
         naive.setUp(data);
-        BatchBenchmark.OffHeapRows offHeap = new BatchBenchmark.OffHeapRows();
-        offHeap.setUp(data);
-        BatchBenchmark.Fast fast = new BatchBenchmark.Fast();
-        fast.setUp(data, offHeap);
         int k = W.batchSize();
-        for (int i = 0; i < 3; i++) {
-            Batch b = bench.fast(fast);
-            assertEquals(i, b.sequence());
-            assertBatch(b.rows(), data.rows, data.labels, W.classesPerBatch(), W.samplesPerClass());
-            FloatBuffer features = b.features(0);
-            assertArrayEquals(expected(b.rows(), 0, k, DIM), floats(features, k * DIM));
-            for (int s = 0; s < k; s++) {
-                assertEquals(data.labels[b.rows()[s]], b.labels().get(s), "label of slot " + s);
+        for (Dtype t : Dtype.values()) {
+            BatchBenchmark.OffHeapRows offHeap = new BatchBenchmark.OffHeapRows();
+            offHeap.dtype = t;
+            offHeap.setUp(data);
+            BatchBenchmark.Fast fast = new BatchBenchmark.Fast();
+            fast.setUp(data, offHeap);
+            for (int i = 0; i < 3; i++) {
+                Batch b = bench.fast(fast);
+                assertEquals(i, b.sequence());
+                assertBatch(b.rows(), data.rows, data.labels, W.classesPerBatch(), W.samplesPerClass());
+                FloatBuffer features = b.features(0);
+                assertArrayEquals(stored(expected(b.rows(), 0, k, DIM), t), floats(features, k * DIM), t + ", batch " + i);
+                for (int s = 0; s < k; s++) {
+                    assertEquals(data.labels[b.rows()[s]], b.labels().get(s), "label of slot " + s);
+                }
             }
+            fast.tearDown();
+            offHeap.tearDown();
+        }
+        for (int i = 0; i < 3; i++) {
 
             float[][] batch = bench.naive(naive);
             NaiveBatchGenerator generator = naive.generator;
@@ -212,8 +261,6 @@ class BenchmarksTest {
                 assertEquals(data.labels[rows[s]], generator.lastLabels()[s]);
             }
         }
-        fast.tearDown();
-        offHeap.tearDown();
         naive.tearDown();
         data.tearDown();
     }

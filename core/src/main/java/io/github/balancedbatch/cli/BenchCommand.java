@@ -32,7 +32,8 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     SamplerOptions sampling;
 
-    @Option(names = "--features", paramLabel = "PATH", description = "Features (float32 .npy) to time gathering from.")
+    @Option(names = "--features", paramLabel = "PATH",
+            description = "Features (.npy of float32, float16, uint8 or int8) to time gathering from, converted to float32.")
     Path features;
 
     @Option(names = "--seconds", paramLabel = "S", description = "Seconds to measure each phase, after as long a warm-up (default 1).")
@@ -69,8 +70,12 @@ final class BenchCommand implements Callable<Integer> {
             gather(matrix, ring, dst, budget);
             long[] timed = gather(matrix, ring, dst, budget);
             double gns = timed[1] / (double) timed[0];
-            double bytes = (double) sampler.batchSize() * matrix.width() * Float.BYTES;
-            out.printf(Locale.ROOT, "gathering: %s batches of %s bytes timed (features loaded into memory first)%n",
+            double bytes = (double) sampler.batchSize() * matrix.bytesPerRow(); // bytes read per batch
+            out.printf(Locale.ROOT, "features: %s ('%s'), %s rows of %s values, %s bytes%n",
+                    matrix.type().name().toLowerCase(Locale.ROOT), matrix.type().descr(), count(matrix.rows()),
+                    count(matrix.width()), count(matrix.byteSize()));
+            out.printf(Locale.ROOT, "gathering: %s batches of %s stored bytes timed, converted to float32"
+                    + " (features loaded into memory first; GB/s counts the bytes read)%n",
                     count(timed[0]), count((long) bytes));
             out.printf(Locale.ROOT, "gather: %.1f ns/batch, %.2f GB/s%n", gns, bytes / gns);
         }

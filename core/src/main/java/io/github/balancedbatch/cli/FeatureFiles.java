@@ -30,16 +30,7 @@ final class FeatureFiles {
     }
 
     static FeatureMatrix map(Path path, int labelRows, Path labels) {
-        FeatureMatrix m;
-        try {
-            m = FeatureMatrix.map(path);
-        } catch (NpyException e) {
-            throw new CliException(e.getMessage());
-        } catch (NoSuchFileException e) {
-            throw new CliException(path + ": no such file");
-        } catch (IOException e) {
-            throw new CliException(path + ": cannot read: " + e.getMessage());
-        }
+        FeatureMatrix m = map(path);
         java.util.function.Consumer<Path> hook = afterMap;
         if (hook != null) {
             hook.accept(path);
@@ -49,5 +40,18 @@ final class FeatureFiles {
                     + ClassStats.count(labelRows) + " labels");
         }
         return m;
+    }
+
+    /** Maps a feature file on its own. */
+    static FeatureMatrix map(Path path) {
+        try {
+            return FeatureMatrix.map(path);
+        } catch (NpyException e) {
+            throw new CliException(e.getMessage());
+        } catch (NoSuchFileException e) {
+            throw new CliException(path + ": no such file");
+        } catch (IOException e) {
+            throw new CliException(path + ": cannot read: " + e.getMessage());
+        }
     }
 }

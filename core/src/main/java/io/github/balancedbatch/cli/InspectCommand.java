@@ -3,6 +3,7 @@ package io.github.balancedbatch.cli;
 import static io.github.balancedbatch.cli.ClassStats.count;
 import static io.github.balancedbatch.cli.ClassStats.number;
 
+import io.github.balancedbatch.data.FeatureMatrix;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.ClassIndex;
 import java.io.PrintWriter;
@@ -16,14 +17,19 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code inspect}: what a label set looks like, and whether P x K batches fit it. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Summarise a label file: classes, class sizes, imbalance, and batches per epoch for P and K.")
+        description = {"Summarise a label file: classes, class sizes, imbalance, and batches per epoch for P and K.",
+            "With --features: the feature file's type, shape and size."})
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--labels", required = true, paramLabel = "PATH",
+    @Option(names = "--labels", paramLabel = "PATH",
             description = "Labels: .npy (int8/16/32/64, uint8/16/32, or a 2-D one-hot matrix) or text, one integer per line.")
     Path labels;
+
+    @Option(names = "--features", paramLabel = "PATH",
+            description = "Features: .npy of float32, float16, uint8 or int8; prints its type, shape and size.")
+    Path features;
 
     @Option(names = "--classes-per-batch", paramLabel = "P", description = "Distinct classes per batch.")
     Integer classesPerBatch;
@@ -60,8 +66,18 @@ final class InspectCommand implements Callable<Integer> {
         if (epoch < 0) {
             throw new CliException("--epoch must be at least 0, got " + epoch);
         }
+        PrintWriter out = spec.commandLine().getOut();
+        if (labels == null) {
+            if (features == null) {
+                throw new CliException("inspect needs --labels or --features (or both)");
+            }
+            if (classesPerBatch != null || samplesPerClass != null) {
+                throw new CliException("--classes-per-batch and --samples-per-class need --labels");
+            }
+            describe(out, FeatureFiles.map(features));
+            return 0;
+        }
         ClassIndex index = LabelFiles.read(labels);
-        ClassStats s = new ClassStats(index);
         int m = minSamplesPerClass == null ? 1 : minSamplesPerClass;
         int eligible = 0;
         long eligibleSamples = 0;
@@ -73,7 +89,10 @@ final class InspectCommand implements Callable<Integer> {
         }
         // validates the strategy options before anything is printed
         BalancedBatchSampler strategy = strategySampler(index, Math.min(classesPerBatch == null ? 1 : classesPerBatch, eligible));
-        PrintWriter out = spec.commandLine().getOut();
+        if (features != null) {
+            describe(out, FeatureFiles.map(features, index.sampleCount(), labels));
+        }
+        ClassStats s = new ClassStats(index);
         out.printf(Locale.ROOT, "labels      %s%n", labels);
         out.printf(Locale.ROOT, "samples     %s%n", count(s.samples));
         out.printf(Locale.ROOT, "classes     %s%s%n", count(s.classes),
@@ -167,6 +186,19 @@ final class InspectCommand implements Callable<Integer> {
                 ? "progressively balanced over T=" + s.progressiveEpochs() + " epochs"
                 : "class-balanced";
         return ", " + what + (s.minSamplesPerClass() > 1 ? ", classes of at least " + s.minSamplesPerClass() + " samples" : "");
+    }
+
+    /** Prints a feature file's type, shape and size. */
+    private void describe(PrintWriter out, FeatureMatrix m) {
+        StringBuilder shape = new StringBuilder("(").append(m.rows());
+        for (int d : m.sampleShape()) {
+            shape.append(", ").append(d);
+        }
+        out.printf(Locale.ROOT, "features    %s%n", features);
+        out.printf(Locale.ROOT, "type        %s ('%s'), %d byte%s per value%n", m.type().name().toLowerCase(Locale.ROOT),
+                m.type().descr(), m.type().size(), m.type().size() == 1 ? "" : "s");
+        out.printf(Locale.ROOT, "shape       %s): %s rows of %s values%n", shape, count(m.rows()), count(m.width()));
+        out.printf(Locale.ROOT, "size        %s bytes (%s per row)%n", count(m.byteSize()), count(m.bytesPerRow()));
     }
 
     private static double round1(double v) {

@@ -12,6 +12,7 @@ import io.github.balancedbatch.util.ArrayLimits;
 import io.github.balancedbatch.util.OutputTarget;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.file.Files;
@@ -57,11 +58,11 @@ final class SampleCommand implements Callable<Integer> {
     Path labelsOut;
 
     @Option(names = "--features", paramLabel = "PATH",
-            description = "Features: float32 .npy (N, *sample_shape), memory-mapped; rows aligned with the labels.")
+            description = "Features: .npy (N, *sample_shape) of float32, float16, uint8 or int8, memory-mapped; rows aligned with the labels.")
     Path features;
 
     @Option(names = "--features-out", paramLabel = "PATH",
-            description = "Gathered rows, float32 .npy (B, P*K, *sample_shape); needs --features.")
+            description = "Gathered rows, .npy (B, P*K, *sample_shape) of the features' own type (numpy's x[indices]); needs --features.")
     Path featuresOut;
 
     @Option(names = "--prefetch", paramLabel = "N",
@@ -112,7 +113,7 @@ final class SampleCommand implements Callable<Integer> {
                     + Integer.MAX_VALUE + ")");
         }
         checkBatchBuffers(size, index.classCount(), matrix);
-        checkSpace(count, size, index.classCount(), matrix == null ? 0 : matrix.width());
+        checkSpace(count, size, index.classCount(), matrix == null ? 0 : matrix.bytesPerRow());
         List<NpyWriter> writers = new ArrayList<>();
         Thread cleanup = new Thread(() -> closeAll(writers), "balanced-batch-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup); // a killed run leaves no temporary file behind
@@ -129,13 +130,13 @@ final class SampleCommand implements Callable<Integer> {
                 for (int i = 0; i < matrix.sampleShape().length; i++) {
                     shape[2 + i] = matrix.sampleShape()[i];
                 }
-                gathered = open(writers, featuresOut, NpyType.FLOAT32, shape);
+                gathered = open(writers, featuresOut, matrix.type(), shape);
             }
             sampling.reportSeed(sampler, err);
             Progress progress = new Progress(err, "batches", count);
             // one assembly path: synchronous without --prefetch, so the output cannot depend on it
             BatchPipeline.Builder builder = BatchPipeline.builder(sampler).prefetch(prefetch == null ? 0 : prefetch)
-                    .threads(threads).oneHot(categorical).start(firstEpoch, firstBatch);
+                    .threads(threads).oneHot(categorical).storedBytes(true).start(firstEpoch, firstBatch);
             if (matrix != null) {
                 builder.features(matrix);
             }
@@ -143,7 +144,7 @@ final class SampleCommand implements Callable<Integer> {
                 for (long b = 0; b < count; b++) {
                     progress.update(b);
                     try (Batch batch = pipeline.take()) {
-                        write(rows, batch.rows(), gathered, matrix == null ? null : batch.features(0), labels,
+                        write(rows, batch.rows(), gathered, matrix == null ? null : batch.featureBytes(0), labels,
                                 categorical ? batch.oneHot() : null, batch.labels());
                     }
                 }
@@ -211,7 +212,7 @@ final class SampleCommand implements Callable<Integer> {
     }
 
     /** Appends one batch to the open outputs (buffers are read from position to limit). */
-    private static void write(NpyWriter rows, int[] batch, NpyWriter gathered, FloatBuffer features, NpyWriter labels,
+    private static void write(NpyWriter rows, int[] batch, NpyWriter gathered, ByteBuffer features, NpyWriter labels,
             FloatBuffer oneHot, IntBuffer values) throws IOException {
         rows.write(batch, 0, batch.length);
         if (gathered != null) {
@@ -282,7 +283,7 @@ final class SampleCommand implements Callable<Integer> {
     }
 
     /** Refuses up front a run whose outputs cannot fit in the free space of their directories. */
-    private void checkSpace(long count, int size, int classes, int width) {
+    private void checkSpace(long count, int size, int classes, int rowBytes) {
         double entries = (double) count * size;
         java.util.Map<java.nio.file.FileStore, Double> need = new java.util.LinkedHashMap<>();
         addNeed(need, outTarget, entries * 4);
@@ -290,7 +291,7 @@ final class SampleCommand implements Callable<Integer> {
             addNeed(need, labelsTarget, entries * 4 * (categorical ? classes : 1));
         }
         if (featuresOut != null) {
-            addNeed(need, featuresTarget, entries * 4 * width);
+            addNeed(need, featuresTarget, entries * rowBytes);
         }
         for (java.util.Map.Entry<java.nio.file.FileStore, Double> e : need.entrySet()) {
             try {

@@ -81,6 +81,10 @@ public final class NpyLabels {
             NpyHeader h = NpyHeader.read(file, ch);
             NpyType type = h.type();
             String shape = NpyHeader.shapeString(h.shape());
+            if (type == NpyType.FLOAT16) {
+                throw new NpyException(file, "dtype '<f2' (float16) cannot hold labels;"
+                        + " expected integers, or a float32/float64 one-hot matrix");
+            }
             if (h.rank() == 0) {
                 throw new NpyException(file, "0-d array (shape ()) cannot hold labels;"
                         + " expected 1-D labels or a 2-D one-hot matrix");

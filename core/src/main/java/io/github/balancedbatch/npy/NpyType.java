@@ -22,6 +22,8 @@ public enum NpyType {
     UINT32("<u4", 4),
     /** Signed 64-bit integer, {@code <i8}. */
     INT64("<i8", 8),
+    /** IEEE 754 half precision, {@code <f2}. */
+    FLOAT16("<f2", 2),
     /** IEEE 754 single precision, {@code <f4}. */
     FLOAT32("<f4", 4),
     /** IEEE 754 double precision, {@code <f8}. */
@@ -47,9 +49,9 @@ public enum NpyType {
         return size;
     }
 
-    /** True for the integer types, false for FLOAT32 and FLOAT64. */
+    /** True for the integer types, false for FLOAT16, FLOAT32 and FLOAT64. */
     boolean isInteger() {
-        return this != FLOAT32 && this != FLOAT64;
+        return this != FLOAT16 && this != FLOAT32 && this != FLOAT64;
     }
 
     /**
@@ -90,7 +92,7 @@ public enum NpyType {
                     + " is big-endian; only little-endian is supported (and the dtype itself is not supported)");
         }
         throw new NpyException(file, "dtype " + shown + " is not supported; supported: "
-                + "int8/16/32/64, uint8/16/32, float32/64 (little-endian)");
+                + "int8/16/32/64, uint8/16/32, float16/32/64 (little-endian)");
     }
 
     /** Shortens untrusted text for inclusion in a message. */

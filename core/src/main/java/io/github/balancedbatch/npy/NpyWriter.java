@@ -16,8 +16,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
- * Streams a C-ordered little-endian {@code .npy} file of INT32 or FLOAT32 elements and publishes it
- * atomically.
+ * Streams a C-ordered little-endian {@code .npy} file and publishes it atomically: INT32 and FLOAT32
+ * elements from arrays or buffers, or any type's stored bytes with {@link #write(ByteBuffer)}.
  *
  * <p>Where the bytes go is decided by {@link OutputTarget}: for a regular file (or a new name, or a
  * symbolic link to one), data goes to a temporary file {@code .<name>.<pid>.<random>.tmp} beside it
@@ -76,9 +76,10 @@ public final class NpyWriter implements Closeable {
      * Creates a temporary file in the target's directory and writes the header into it.
      *
      * @param target the file that {@link #commit()} will create or replace
-     * @param type {@link NpyType#INT32} or {@link NpyType#FLOAT32}
+     * @param type any type; INT32 and FLOAT32 writers also take ints or floats, every writer takes
+     *     bytes
      * @param shape the dimensions, outermost first; none for a scalar (copied)
-     * @throws IllegalArgumentException for another type, a negative dimension, or a shape whose
+     * @throws IllegalArgumentException for a negative dimension, or a shape whose
      *     byte size overflows a long
      * @throws IOException if the target is a directory, socket or block device, or the temporary
      *     file (or the device or pipe) cannot be opened or written
@@ -87,9 +88,6 @@ public final class NpyWriter implements Closeable {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(shape, "shape");
-        if (type != NpyType.INT32 && type != NpyType.FLOAT32) {
-            throw new IllegalArgumentException("NpyWriter writes INT32 or FLOAT32, not " + type);
-        }
         long[] dims = shape.clone();
         long count = 1;
         for (long d : dims) {
@@ -291,6 +289,31 @@ public final class NpyWriter implements Closeable {
         } finally {
             src.limit(limit);
         }
+    }
+
+    /**
+     * Appends all remaining bytes of {@code src}, which must be whole little-endian elements of this
+     * writer's type (e.g. the stored bytes of a gathered batch), consuming them like a channel write:
+     * on return {@code src.position() == src.limit()}; its limit and contents are unchanged.
+     *
+     * @throws IllegalArgumentException if the bytes are not a whole number of elements (nothing is
+     *     written then)
+     * @throws IllegalStateException if the shape has room for fewer elements (nothing is written
+     *     then), or if the writer is committed or closed
+     */
+    public void write(ByteBuffer src) throws IOException {
+        checkOpen();
+        int n = src.remaining();
+        if (n % type.size() != 0) {
+            throw new IllegalArgumentException(n + " bytes are not whole " + type + " elements of "
+                    + type.size() + " bytes");
+        }
+        reserve(n / type.size());
+        flush();
+        while (src.hasRemaining()) {
+            channel.write(src);
+        }
+        written += n / type.size();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.balancedbatch.pipeline;
 
 import io.github.balancedbatch.data.BatchBuffers;
 import io.github.balancedbatch.data.FeatureMatrix;
+import io.github.balancedbatch.npy.NpyType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -27,6 +28,9 @@ public final class Batch implements AutoCloseable {
     final IntBuffer labels;
     final FloatBuffer oneHot;
     final FloatBuffer[] features;
+    /** Per source: the slot's memory when it receives stored bytes, else null. */
+    final ByteBuffer[] stored;
+    private final NpyType[] featureTypes;
     private final IntBuffer labelsView;
     private final FloatBuffer oneHotView;
     private final FloatBuffer[] featureViews;
@@ -39,7 +43,7 @@ public final class Batch implements AutoCloseable {
     /** Written and read by the consumer side only (take and close). */
     boolean taken;
 
-    Batch(BatchPipeline owner, int slot, int size, FeatureMatrix[] sources, int oneHotWidth) {
+    Batch(BatchPipeline owner, int slot, int size, FeatureMatrix[] sources, int oneHotWidth, boolean storedBytes) {
         this.owner = owner;
         this.slot = slot;
         this.rows = new int[size];
@@ -57,11 +61,20 @@ public final class Batch implements AutoCloseable {
         this.features = new FloatBuffer[sources.length];
         this.featureViews = new FloatBuffer[sources.length];
         this.featureBytes = new ByteBuffer[sources.length];
+        this.stored = new ByteBuffer[sources.length];
+        this.featureTypes = new NpyType[sources.length];
         for (int i = 0; i < sources.length; i++) {
+            NpyType type = storedBytes ? sources[i].type() : NpyType.FLOAT32;
             ByteBuffer memory = BatchBuffers.bytes(
-                    Math.multiplyExact(Math.multiplyExact(size, sources[i].width()), Float.BYTES));
-            features[i] = memory.asFloatBuffer();
-            featureViews[i] = features[i].duplicate();
+                    Math.multiplyExact(Math.multiplyExact(size, sources[i].width()), type.size()));
+            featureTypes[i] = type;
+            if (type == NpyType.FLOAT32) {
+                features[i] = memory.asFloatBuffer();
+                featureViews[i] = features[i].duplicate();
+            }
+            if (storedBytes) {
+                stored[i] = view(memory);
+            }
             featureBytes[i] = view(memory);
         }
     }
@@ -113,14 +126,36 @@ public final class Batch implements AutoCloseable {
         return oneHotView.clear();
     }
 
-    /** Gathered rows of feature source {@code source} (in builder order): P*K rows, direct, native order. */
+    /**
+     * Gathered rows of feature source {@code source} (in builder order) as float32: P*K rows, direct,
+     * native order.
+     *
+     * @throws IllegalStateException if the pipeline gathers this source's stored bytes and they are
+     *     not float32 (read {@link #featureBytes(int)})
+     */
     public FloatBuffer features(int source) {
-        return featureViews[source].clear();
+        FloatBuffer v = featureViews[source];
+        if (v == null) {
+            throw new IllegalStateException("feature source " + source + " is gathered as stored "
+                    + featureTypes[source] + " bytes: read featureBytes(" + source + ")");
+        }
+        return v.clear();
+    }
+
+    /**
+     * The element type of {@link #featureBytes(int) featureBytes(source)}: FLOAT32, or with
+     * {@link BatchPipeline.Builder#storedBytes(boolean) storedBytes(true)} the source's stored type.
+     */
+    public NpyType featureType(int source) {
+        return featureTypes[source];
     }
 
     /**
      * The memory of {@link #features(int) features(source)} as bytes: a direct, native-order buffer
      * from 0 to its limit, for runtimes that share a direct {@code ByteBuffer} instead of copying.
+     * With {@link BatchPipeline.Builder#storedBytes(boolean) storedBytes(true)} it holds the stored
+     * bytes of the gathered rows instead, of type {@link #featureType(int)} (numpy's
+     * {@code x[indices]}).
      * Valid until {@link #close()}, like everything else the batch hands out.
      */
     public ByteBuffer featureBytes(int source) {

@@ -86,7 +86,7 @@ public final class BatchPipeline implements AutoCloseable {
         this.ready = new long[n];
         this.freeFrom = new long[n];
         for (int i = 0; i < n; i++) {
-            slots[i] = new Batch(this, i, b.sampler.batchSize(), sources, oneHotWidth);
+            slots[i] = new Batch(this, i, b.sampler.batchSize(), sources, oneHotWidth, b.storedBytes);
             sampled[i] = -1;
             ready[i] = -1;
             freeFrom[i] = i;
@@ -234,8 +234,13 @@ public final class BatchPipeline implements AutoCloseable {
     /** The gathering half: the rows of {@code b}'s indices, from every source into the slot. */
     private void gather(Batch b) {
         for (int s = 0; s < sources.length; s++) {
-            b.features[s].clear();
-            sources[s].gather(b.rows, 0, b.rows.length, b.features[s]);
+            if (b.stored[s] != null) {
+                b.stored[s].clear();
+                sources[s].gather(b.rows, 0, b.rows.length, b.stored[s]);
+            } else {
+                b.features[s].clear();
+                sources[s].gather(b.rows, 0, b.rows.length, b.features[s]);
+            }
         }
         if (afterGather != null) {
             afterGather.accept(b.sequence);
@@ -416,6 +421,7 @@ public final class BatchPipeline implements AutoCloseable {
         private final BalancedBatchSampler sampler;
         private FeatureMatrix[] sources = new FeatureMatrix[0];
         private boolean oneHot;
+        private boolean storedBytes;
         private int slots = 4;
         private int threads = 1;
         private int epoch;
@@ -436,6 +442,17 @@ public final class BatchPipeline implements AutoCloseable {
                 }
             }
             this.sources = sources.clone();
+            return this;
+        }
+
+        /**
+         * Gather each source's stored bytes unchanged (float16, uint8, ... as stored; numpy's
+         * {@code x[indices]}) into {@link Batch#featureBytes(int)} instead of float32 values
+         * (default false: every type is converted to float32, see {@link FeatureMatrix#gather(int[],
+         * int, int, java.nio.FloatBuffer)}). {@link Batch#featureType(int)} tells the type.
+         */
+        public Builder storedBytes(boolean storedBytes) {
+            this.storedBytes = storedBytes;
             return this;
         }
 

@@ -116,6 +116,43 @@ class OtherCommandsTest {
                 "--classes-per-batch", "3", "--samples-per-class", "4", "--seconds", "-1").status());
     }
 
+    /** bench names the stored type, and its GB/s counts the bytes read (1 per uint8 value, 2 per float16). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"features_u1_gather.npy, uint8 ('|u1'), 1",
+        "features_f2_gather.npy, float16 ('<f2'), 2", "features_gather.npy, float32 ('<f4'), 4"})
+    void benchReportsTheStoredTypeAndTheBytesRead(String name, String type, int size) {
+        Path fixtures = Path.of("src/test/resources/npy");
+        Cli r = Cli.run("bench", "--labels", fixtures.resolve("labels_gather.npy").toString(), "--features",
+                fixtures.resolve(name).toString(), "--classes-per-batch", "3", "--samples-per-class", "4",
+                "--seed", "1", "--seconds", "0.05");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("features: " + type + ", 40 rows of 15 values, " + ClassStats.count(600 * size) + " bytes"), r.out());
+        Matcher g = GATHER.matcher(r.out());
+        assertTrue(g.find(), r.out());
+        double bytes = 12 * 15 * size;
+        double gatherNs = Double.parseDouble(g.group(1));
+        assertEquals(bytes / gatherNs, Double.parseDouble(g.group(2)), bytes / gatherNs * 0.06 / gatherNs + 0.006);
+    }
+
+    @Test
+    void inspectDescribesAFeatureFile() {
+        Path fixtures = Path.of("src/test/resources/npy");
+        Cli r = Cli.run("inspect", "--features", fixtures.resolve("features_f2_gather.npy").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("type        float16 ('<f2'), 2 bytes per value\n"), r.out());
+        assertTrue(r.out().contains("shape       (40, 3, 5): 40 rows of 15 values\n"), r.out());
+        assertTrue(r.out().contains("size        1,200 bytes (30 per row)\n"), r.out());
+        Cli both = Cli.run("inspect", "--labels", fixtures.resolve("labels_gather.npy").toString(), "--features",
+                fixtures.resolve("features_u1_gather.npy").toString());
+        assertEquals(0, both.status(), both.err());
+        assertTrue(both.out().contains("type        uint8 ('|u1'), 1 byte per value\n"), both.out());
+        assertTrue(both.out().contains("classes     6"), both.out());
+        assertEquals(2, Cli.run("inspect").status());
+        assertEquals(2, Cli.run("inspect", "--features", fixtures.resolve("labels_i4.npy").toString()).status());
+        assertEquals(2, Cli.run("inspect", "--features", fixtures.resolve("features_gather.npy").toString(),
+                "--classes-per-batch", "2").status());
+    }
+
     @Test
     void reportDrawsOneBarPerClassAndSeriesWithTheRightShares() throws Exception {
         int[] labels = SyntheticLabels.zipf(500, 10, 2, 3);

@@ -252,6 +252,33 @@ class SampleCommandTest {
         }
     }
 
+    /** --features-out keeps the features' stored type: numpy's x[indices], byte for byte, for every type. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"features_gather.npy, <f4, 4", "features_f2_gather.npy, <f2, 2",
+        "features_u1_gather.npy, |u1, 1", "features_i1_gather.npy, |i1, 1"})
+    void featuresOutKeepsTheStoredType(String name, String descr, int size) throws IOException {
+        Path fixtures = Path.of("src/test/resources/npy");
+        Path out = dir.resolve("rows.npy");
+        Path feats = dir.resolve("feats.npy");
+        for (String prefetch : new String[] {"0", "2"}) {
+            String[] args = {"sample", "--labels", fixtures.resolve("labels_gather.npy").toString(), "--features",
+                fixtures.resolve(name).toString(), "--classes-per-batch", "3", "--samples-per-class", "2",
+                "--seed", "9", "--batches", "7", "--out", out.toString(), "--features-out", feats.toString()};
+            Cli r = Cli.run(prefetch.equals("0") ? args : Stream.concat(Arrays.stream(args),
+                    Stream.of("--prefetch", prefetch, "--threads", "2")).toArray(String[]::new));
+            assertEquals(0, r.status(), r.err());
+            assertEquals("{'descr': '" + descr + "', 'fortran_order': False, 'shape': (7, 6, 3, 5), }", Cli.header(feats));
+            int[] rows = Cli.ints(out);
+            java.nio.ByteBuffer source = Cli.data(fixtures.resolve(name));
+            java.nio.ByteBuffer expected = java.nio.ByteBuffer.allocate(rows.length * 15 * size);
+            for (int row : rows) {
+                expected.put(source.slice(row * 15 * size, 15 * size));
+            }
+            assertEquals(expected.flip(), Cli.data(feats), "prefetch " + prefetch);
+            assertEquals(0, Files.size(feats) - rows.length * 15L * size - 128, "numpy's 64-byte aligned header");
+        }
+    }
+
     @Test
     void featureOptionsAreCheckedBeforeAnythingIsWritten() throws IOException {
         Path fixtures = Path.of("src/test/resources/npy");
@@ -264,7 +291,7 @@ class SampleCommandTest {
         assertRefused(Cli.run("sample", "--labels", fixtures.resolve("labels_gather.npy").toString(), "--features",
                 fixtures.resolve("labels_i4.npy").toString(), "--classes-per-batch", "2", "--samples-per-class", "2",
                 "--out", out.toString(), "--features-out", feats.toString()),
-                "labels_i4.npy: features must be float32 ('<f4'), got '<i4'");
+                "labels_i4.npy: features must be float32, float16, uint8 or int8 ('<f4', '<f2', '|u1', '|i1'), got '<i4'");
         assertRefused(Cli.run("sample", "--labels", labelFile.toString(), "--features",
                 fixtures.resolve("features_gather.npy").toString(), "--classes-per-batch", "2", "--samples-per-class", "2",
                 "--out", out.toString()), "--features needs --features-out");

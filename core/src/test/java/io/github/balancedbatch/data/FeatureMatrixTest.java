@@ -176,7 +176,7 @@ class FeatureMatrixTest {
 
     @Test
     void refusesFeaturesThatAreNotFloat32Rows() {
-        assertEquals("features must be float32 ('<f4'), got '<i4'",
+        assertEquals("features must be float32, float16, uint8 or int8 ('<f4', '<f2', '|u1', '|i1'), got '<i4'",
                 assertThrows(NpyException.class, () -> FeatureMatrix.map(FIXTURES.resolve("labels_i4.npy"))).problem());
         NpyException e = assertThrows(NpyException.class, () -> FeatureMatrix.map(FIXTURES.resolve("fortran_f4.npy")));
         assertTrue(e.getMessage().contains("fortran_f4.npy") && e.problem().contains("Fortran"), e.getMessage());

@@ -119,6 +119,12 @@ class NpyLabelsTest {
     }
 
     @Test
+    void refusesFloat16Labels() {
+        refused(fixture("float16.npy"), "dtype '<f2' (float16) cannot hold labels;"
+                + " expected integers, or a float32/float64 one-hot matrix");
+    }
+
+    @Test
     void refusesNoLabels() {
         refused(fixture("labels_empty.npy"), "no labels: the array of shape (0,) is empty");
         Path empty2d = write(dir, "e.npy", npy("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 3), }", new byte[0]));

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class NpyWriterTest {
     @TempDir
@@ -214,11 +214,32 @@ class NpyWriterTest {
 
     // ---- misuse
 
+    /** Stored bytes of any type make the file numpy writes for them, byte for byte. */
     @ParameterizedTest
-    @EnumSource(value = NpyType.class, names = {"INT32", "FLOAT32"}, mode = EnumSource.Mode.EXCLUDE)
-    void refusesOtherTypes(NpyType type) throws IOException {
-        assertThrows(IllegalArgumentException.class, () -> NpyWriter.create(dir.resolve("x.npy"), type, 3));
-        assertEquals(List.of(), listing());
+    @CsvSource({"f2, FLOAT16", "u1, UINT8", "i1, INT8"})
+    void writesStoredBytesOfAnyTypeLikeNumpy(String name, NpyType type) throws IOException {
+        Path expected = NpyTestFiles.fixture("expected_" + name + "_raw.npy");
+        NpyHeader h = NpyHeader.read(expected);
+        byte[] all = Files.readAllBytes(expected);
+        Path f = dir.resolve("x.npy");
+        try (NpyWriter w = NpyWriter.create(f, type, 12, 3, 5)) {
+            ByteBuffer data = ByteBuffer.allocateDirect(all.length - (int) h.dataOffset());
+            data.put(0, all, (int) h.dataOffset(), data.capacity());
+            data.limit(30 * type.size());
+            w.write(data);
+            assertEquals(data.limit(), data.position());
+            data.limit(data.capacity());
+            w.write(data);
+            assertThrows(IllegalStateException.class, () -> w.write(new float[1], 0, 1));
+            w.commit();
+        }
+        assertArrayEquals(all, Files.readAllBytes(f));
+        try (NpyWriter w = NpyWriter.create(dir.resolve("y.npy"), NpyType.FLOAT16, 2)) {
+            assertEquals("3 bytes are not whole FLOAT16 elements of 2 bytes",
+                    assertThrows(IllegalArgumentException.class, () -> w.write(ByteBuffer.allocate(3))).getMessage());
+            assertThrows(IllegalStateException.class, () -> w.write(ByteBuffer.allocate(6)));
+            assertEquals(0, w.written());
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.balancedbatch.data.FeatureMatrix;
+import io.github.balancedbatch.npy.NpyType;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.BatchCursor;
 import io.github.balancedbatch.sampler.ClassIndex;
@@ -44,6 +45,52 @@ class BatchPipelineTest {
     @AfterEach
     void noThreadLeftRunning() {
         assertEquals(0, PipelineStressTest.pipelineThreads(), "pipeline threads still running");
+    }
+
+    /** uint8 and float16 sources: converted to float32 by default, their stored bytes on request. */
+    @ParameterizedTest(name = "prefetch {0}")
+    @ValueSource(ints = {0, 2})
+    void gathersCompactTypesAsFloatsOrStoredBytes(int prefetch) throws InterruptedException {
+        byte[] pixels = new byte[LABELS.length * 3];
+        byte[] halves = new byte[LABELS.length * 2 * 2];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (i * 7);
+        }
+        for (int i = 0; i < halves.length; i++) {
+            halves[i] = (byte) (i * 13 + 1);
+        }
+        FeatureMatrix u8 = FeatureMatrix.copyOf(pixels, NpyType.UINT8, 3).scaled(1 / 255f, 0f);
+        FeatureMatrix f16 = FeatureMatrix.copyOf(halves, NpyType.FLOAT16, 2);
+        BalancedBatchSampler s = sampler(9);
+        int n = s.batchSize();
+        FloatBuffer want = FloatBuffer.allocate(n * 3);
+        ByteBuffer wantBytes = ByteBuffer.allocate(n * 3);
+        for (boolean stored : new boolean[] {false, true}) {
+            try (BatchPipeline p = BatchPipeline.builder(s).features(u8, f16).storedBytes(stored).prefetch(prefetch).build()) {
+                for (int i = 0; i < 5; i++) {
+                    try (Batch b = p.take()) {
+                        if (!stored) {
+                            assertEquals(NpyType.FLOAT32, b.featureType(0));
+                            u8.gather(b.rows(), 0, n, want.clear());
+                            FloatBuffer got = b.features(0);
+                            for (int j = 0; j < n * 3; j++) {
+                                assertEquals(want.get(j), got.get(j));
+                            }
+                            assertEquals(n * 2 * Float.BYTES, b.featureBytes(1).remaining());
+                        } else {
+                            assertEquals(NpyType.UINT8, b.featureType(0));
+                            assertEquals(NpyType.FLOAT16, b.featureType(1));
+                            u8.gather(b.rows(), 0, n, wantBytes.clear());
+                            assertEquals(wantBytes.flip(), b.featureBytes(0));
+                            assertEquals(n * 2 * 2, b.featureBytes(1).remaining());
+                            assertEquals(halves[b.rows()[0] * 4 + 3], b.featureBytes(1).get(3));
+                            assertEquals("feature source 0 is gathered as stored UINT8 bytes: read featureBytes(0)",
+                                    assertThrows(IllegalStateException.class, () -> b.features(0)).getMessage());
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @ParameterizedTest(name = "prefetch {0}")
