@@ -167,6 +167,8 @@ public final class BatchPipeline implements AutoCloseable {
             // A volatile read after the volatile write of consumer: either we see the batch, or the
             // gathering thread's volatile read of consumer (after its volatile write of ready) sees us
             // and unparks us. Park keeps that permit, so no wake-up is lost.
+            // Acquire, pairs with gatherLoop's vset(ready): every write to this slot (the sampler's rows
+            // and labels, the gathering thread's features) happens-before we read the batch.
             if (vget(ready, slot) == seq) {
                 break;
             }
@@ -251,6 +253,8 @@ public final class BatchPipeline implements AutoCloseable {
         if (b.taken) {
             b.taken = false;
             outstanding.decrementAndGet();
+            // Release, pairs with sampleLoop's vget(freeFrom): all of the consumer's reads of the slot
+            // happen-before the sampler starts refilling it.
             vset(freeFrom, b.slot, b.sequence + slots.length);
             if (sampler != null) {
                 LockSupport.unpark(sampler);
@@ -317,7 +321,7 @@ public final class BatchPipeline implements AutoCloseable {
             for (long seq = 0; ; seq++) {
                 final int slot = (int) (seq % n);
                 int spins = 0;
-                while (vget(freeFrom, slot) != seq) {
+                while (vget(freeFrom, slot) != seq) { // acquire, pairs with release(): the consumer is done with it
                     if (stopping()) {
                         return;
                     }
@@ -327,6 +331,8 @@ public final class BatchPipeline implements AutoCloseable {
                     return;
                 }
                 sample(slots[slot], seq);
+                // Release, pairs with gatherLoop's vget(sampled): the rows, classes and labels just
+                // written are visible to the gathering thread that sees seq.
                 vset(sampled, slot, seq);
                 LockSupport.unpark(gatherers[(int) (seq % gatherers.length)]);
             }
@@ -342,14 +348,17 @@ public final class BatchPipeline implements AutoCloseable {
             for (long seq = first; ; seq += step) {
                 final int slot = (int) (seq % n);
                 int spins = 0;
-                while (vget(sampled, slot) != seq) {
+                while (vget(sampled, slot) != seq) { // acquire, pairs with sampleLoop's vset(sampled)
                     if (stopping() && vget(sampled, slot) != seq) { // a batch sampled before a failure is finished
                         return;
                     }
                     spins = idle(spins);
                 }
                 gather(slots[slot]);
-                vset(ready, slot, seq); // then read consumer: a StoreLoad pair with take()
+                // Release, pairs with take()'s vget(ready): the features (and, through the acquire above,
+                // the sampler's writes) are visible to the consumer. Then read consumer: a StoreLoad
+                // pair with take()'s announcement, so the consumer is never left parked.
+                vset(ready, slot, seq);
                 unparkConsumer();
             }
         } catch (Throwable t) {
