@@ -10,6 +10,7 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.Batchifier;
 import ai.djl.util.Progress;
 import io.github.balancedbatch.data.FeatureMatrix;
+import io.github.balancedbatch.npy.NpyType;
 import io.github.balancedbatch.pipeline.BatchPipeline;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import java.lang.ref.Cleaner;
@@ -33,7 +34,7 @@ import java.util.Objects;
  * <p>Each {@link #getData} call yields the next epoch as exactly {@code batchesPerEpoch} batches in
  * the sampler's order (after {@link Builder#start start(e, b)}: batches {@code b..} of epoch
  * {@code e}, then whole epochs {@code e+1, ...}). A batch's data are one NDArray per source, shape
- * (P*K, *sample_shape), float32; its labels one NDArray: the label values as int32 (P*K), or with
+ * (P*K, *sample_shape), float32 (with {@link Builder#storedBytes storedBytes(true)}: the stored type); its labels one NDArray: the label values as int32 (P*K), or with
  * {@link Builder#oneHot oneHot(true)} float32 (P*K, C) one-hot rows in class order; its
  * {@link Batch#getIndices() indices} the P*K row indices ({@code Long}).
  *
@@ -58,6 +59,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
     private final FeatureMatrix[] sources;
     private final Shape[] shapes;
     private final boolean oneHot;
+    private final boolean storedBytes;
     private final int prefetch;
     private final int threads;
     private int nextEpoch;
@@ -69,6 +71,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
         this.sampler = b.sampler;
         this.sources = b.sources;
         this.oneHot = b.oneHot;
+        this.storedBytes = b.storedBytes;
         this.prefetch = b.prefetch;
         this.threads = b.threads;
         this.nextEpoch = b.epoch;
@@ -127,7 +130,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
     }
 
     private BatchPipeline open(int epoch, int batch) {
-        return BatchPipeline.builder(sampler).features(sources).oneHot(oneHot)
+        return BatchPipeline.builder(sampler).features(sources).oneHot(oneHot).storedBytes(storedBytes)
                 .prefetch(prefetch).threads(threads).start(epoch, batch).build();
     }
 
@@ -237,7 +240,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
             try {
                 NDList data = new NDList(sources.length);
                 for (int s = 0; s < sources.length; s++) {
-                    data.add(sub.create(slot.featureBytes(s), shapes[s], DataType.FLOAT32));
+                    data.add(sub.create(slot.featureBytes(s), shapes[s], dataType(slot.featureType(s))));
                 }
                 NDArray labels = oneHot
                         ? sub.create(slot.oneHotBytes(), new Shape(size, sampler.classes().classCount()), DataType.FLOAT32)
@@ -254,6 +257,22 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
                 sub.close();
                 throw e;
             }
+        }
+    }
+
+    /** The DJL type of a slot's feature bytes: float32, or with storedBytes(true) the stored type. */
+    static DataType dataType(NpyType type) {
+        switch (type) {
+            case FLOAT32:
+                return DataType.FLOAT32;
+            case FLOAT16:
+                return DataType.FLOAT16;
+            case UINT8:
+                return DataType.UINT8;
+            case INT8:
+                return DataType.INT8;
+            default:
+                throw new IllegalArgumentException("no DJL data type for feature type " + type);
         }
     }
 
@@ -292,6 +311,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
         private final BalancedBatchSampler sampler;
         private FeatureMatrix[] sources = new FeatureMatrix[0];
         private boolean oneHot;
+        private boolean storedBytes;
         private int prefetch = 2;
         private int threads = 1;
         private int epoch;
@@ -302,8 +322,9 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
         }
 
         /**
-         * Feature matrices (float32) aligned with the labels; each becomes one data NDArray of every
-         * batch, in this order. Required: at least one.
+         * Feature matrices (of any storage type) aligned with the labels; each becomes one data
+         * NDArray of every batch, in this order, float32 unless {@link #storedBytes(boolean)}.
+         * Required: at least one.
          */
         public Builder features(FeatureMatrix... sources) {
             int n = sampler.classes().sampleCount();
@@ -315,6 +336,16 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
                 }
             }
             this.sources = sources.clone();
+            return this;
+        }
+
+        /**
+         * Data NDArrays in each source's stored type (float16, uint8, int8 or float32: the stored
+         * bytes, unconverted and unscaled) instead of float32 (default false: every type is
+         * converted to float32, with a {@link FeatureMatrix#scaled scaled} view's scale and offset).
+         */
+        public Builder storedBytes(boolean storedBytes) {
+            this.storedBytes = storedBytes;
             return this;
         }
 

@@ -28,6 +28,7 @@ import ai.djl.training.tracker.Tracker;
 import io.github.balancedbatch.data.BatchBuffers;
 import io.github.balancedbatch.data.BatchLabels;
 import io.github.balancedbatch.data.FeatureMatrix;
+import io.github.balancedbatch.npy.NpyType;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.BatchCursor;
 import java.nio.ByteBuffer;
@@ -115,6 +116,48 @@ class BalancedDatasetTest {
                 assertEquals(per, inEpoch, "batches in epoch " + e);
             }
             assertEquals(2 * per, at);
+        }
+    }
+
+    /** A compact source: float32 values by default (scaled as its view says), its stored bytes on request. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"UINT8, UINT8", "INT8, INT8"})
+    void compactSourcesGiveFloatsOrTheirStoredBytes(NpyType type, DataType djlType) {
+        BalancedBatchSampler sampler = Fixtures.sampler(5);
+        byte[] stored = new byte[Fixtures.N * 4];
+        for (int i = 0; i < stored.length; i++) {
+            stored[i] = (byte) (i * 37 + 11);
+        }
+        FeatureMatrix raw = FeatureMatrix.copyOf(stored, type, 2, 2);
+        FeatureMatrix pixels = raw.scaled(1 / 255f, 0);
+        List<List<Long>> expected = Fixtures.cursorBatches(sampler, 0, 0, 3);
+        for (boolean storedBytes : new boolean[] {false, true}) {
+            try (BalancedDataset data = BalancedDataset.builder(sampler).features(pixels).storedBytes(storedBytes)
+                    .prefetch(2).build()) {
+                Iterator<Batch> it = data.getData(manager).iterator();
+                for (int b = 0; b < 3; b++) {
+                    try (Batch batch = it.next()) {
+                        assertEquals(expected.get(b), batch.getIndices());
+                        int[] rows = ints(batch.getIndices());
+                        NDArray x = batch.getData().singletonOrThrow();
+                        assertEquals(new Shape(12, 2, 2), x.getShape());
+                        if (storedBytes) {
+                            assertEquals(djlType, x.getDataType());
+                            ByteBuffer want = ByteBuffer.allocateDirect(12 * 4);
+                            raw.gather(rows, 0, rows.length, want);
+                            byte[] w = new byte[12 * 4];
+                            want.flip().get(w);
+                            assertArrayEquals(w, x.toByteArray(), "the stored bytes, unscaled");
+                        } else {
+                            assertEquals(DataType.FLOAT32, x.getDataType());
+                            assertArrayEquals(gathered(pixels, rows), x.toFloatArray(), "converted and scaled");
+                        }
+                    }
+                }
+                while (it.hasNext()) {
+                    it.next().close();
+                }
+            }
         }
     }
 
