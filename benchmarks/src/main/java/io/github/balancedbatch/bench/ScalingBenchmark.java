@@ -4,7 +4,7 @@ import io.github.balancedbatch.bench.naive.NaiveBatchGenerator;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.BatchCursor;
 import io.github.balancedbatch.sampler.ClassIndex;
-import io.github.balancedbatch.sampler.SyntheticLabels;
+import io.github.balancedbatch.synthetic.SyntheticLabels;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
