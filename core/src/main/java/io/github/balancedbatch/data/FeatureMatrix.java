@@ -397,7 +397,7 @@ public final class FeatureMatrix {
      * A zero-copy view of row {@code i}: its D floats lie between the view's position and limit
      * (read them with relative gets, or absolute gets from {@code position()}). The same view object
      * is repositioned by this thread's next call to {@code row} on this matrix; other threads get
-     * views of their own (see the class notes: one {@link RowViews} per thread, made on its first
+     * views of their own (see the class notes: one set of views per thread, made on its first
      * call, and no allocation after that). The view is read-only for mapped files.
      *
      * @throws IllegalStateException if the storage type is not float32 or the matrix is scaled (use
