@@ -4,7 +4,6 @@ import io.github.balancedbatch.bench.naive.NaiveBatchGenerator;
 import io.github.balancedbatch.data.FeatureMatrix;
 import io.github.balancedbatch.pipeline.Batch;
 import io.github.balancedbatch.pipeline.BatchPipeline;
-import io.github.balancedbatch.sampler.ClassIndex;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -56,20 +55,17 @@ public class BatchBenchmark {
         public int dim;
 
         int rows;
-        int[] labels;
-        ClassIndex index;
+        GroupedLabels grouped;
 
         @Setup(Level.Trial)
         public void setUp() {
             rows = workload.rowsFor(dim);
-            labels = Arrays.copyOf(workload.labels(), rows);
-            index = ClassIndex.of(labels);
+            grouped = new GroupedLabels(Arrays.copyOf(workload.labels(), rows));
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            labels = null;
-            index = null;
+            grouped = null;
         }
     }
 
@@ -81,7 +77,7 @@ public class BatchBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(Data shape) {
-            generator = shape.workload.naive(shape.labels);
+            generator = shape.workload.naive(shape.grouped.labels);
             data = SyntheticFeatures.heapRows(shape.rows, shape.dim);
             System.gc(); // promote the data set now, so that the warm-up does not pay for it
         }
@@ -126,7 +122,7 @@ public class BatchBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(Data shape, OffHeapRows data) {
-            pipeline = BatchPipeline.builder(shape.workload.sampler(shape.index)).features(data.matrix).prefetch(0).build();
+            pipeline = BatchPipeline.builder(shape.workload.sampler(shape.grouped.index)).features(data.matrix).prefetch(0).build();
         }
 
         @TearDown(Level.Trial)

@@ -2,7 +2,6 @@ package io.github.balancedbatch.bench;
 
 import io.github.balancedbatch.bench.naive.NaiveBatchGenerator;
 import io.github.balancedbatch.sampler.BatchCursor;
-import io.github.balancedbatch.sampler.ClassIndex;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -48,67 +47,48 @@ public class IndexBenchmark {
         @Param({"mnist", "seed", "faceid"})
         public Workload workload;
 
-        int[] labels;
-        ClassIndex index;
+        GroupedLabels grouped;
 
         @Setup(Level.Trial)
         public void setUp() {
-            labels = workload.labels();
-            index = ClassIndex.of(labels);
+            grouped = new GroupedLabels(workload.labels());
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            labels = null;
-            index = null;
+            grouped = null;
         }
     }
 
     /** Our cursor and the caller's reused row array. */
     @State(Scope.Thread)
     public static class Fast {
-        BatchCursor cursor;
-        int[] rows;
+        CursorRows batches;
 
         @Setup(Level.Trial)
         public void setUp(Labels labels) {
-            cursor = labels.workload.sampler(labels.index).cursor(0, 0);
-            rows = new int[labels.workload.batchSize()];
-        }
-
-        int[] next() {
-            cursor.next(rows);
-            return rows;
+            batches = new CursorRows(labels.workload.sampler(labels.grouped.index));
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            cursor = null;
-            rows = null;
+            batches = null;
         }
     }
 
     /** A cursor with square-root class weighting (q = 1/2) and the caller's reused row array. */
     @State(Scope.Thread)
     public static class FastSqrt {
-        BatchCursor cursor;
-        int[] rows;
+        CursorRows batches;
 
         @Setup(Level.Trial)
         public void setUp(Labels labels) {
-            cursor = labels.workload.sampler(labels.index, 0.5).cursor(0, 0);
-            rows = new int[labels.workload.batchSize()];
-        }
-
-        int[] next() {
-            cursor.next(rows);
-            return rows;
+            batches = new CursorRows(labels.workload.sampler(labels.grouped.index, 0.5));
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            cursor = null;
-            rows = null;
+            batches = null;
         }
     }
 
@@ -119,7 +99,7 @@ public class IndexBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(Labels labels) {
-            generator = labels.workload.naive(labels.labels);
+            generator = labels.workload.naive(labels.grouped.labels);
         }
 
         @TearDown(Level.Trial)
@@ -166,12 +146,12 @@ public class IndexBenchmark {
 
     @Benchmark
     public int[] fast(Fast fast) {
-        return fast.next();
+        return fast.batches.next();
     }
 
     @Benchmark
     public int[] fastSqrt(FastSqrt fast) {
-        return fast.next();
+        return fast.batches.next();
     }
 
     @Benchmark

@@ -2,9 +2,7 @@ package io.github.balancedbatch.bench;
 
 import io.github.balancedbatch.bench.naive.NaiveBatchGenerator;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
-import io.github.balancedbatch.sampler.BatchCursor;
-import io.github.balancedbatch.sampler.ClassIndex;
-import io.github.balancedbatch.sampler.SyntheticLabels;
+import io.github.balancedbatch.synthetic.SyntheticLabels;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,48 +39,36 @@ public class ScalingBenchmark {
         @Param({"1", "10", "100"})
         public int scale;
 
-        int[] labels;
-        ClassIndex index;
+        GroupedLabels grouped;
 
         @Setup(Level.Trial)
         public void setUp() {
-            labels = SyntheticLabels.zipf(20_000 * scale, 200 * scale, 2, Workload.LABEL_SEED);
-            index = ClassIndex.of(labels);
+            grouped = new GroupedLabels(SyntheticLabels.zipf(20_000 * scale, 200 * scale, 2, Workload.LABEL_SEED));
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            labels = null;
-            index = null;
+            grouped = null;
         }
     }
 
     /** Our cursor and the caller's reused row array. */
     @State(Scope.Thread)
     public static class Fast {
-        BatchCursor cursor;
-        int[] rows;
+        CursorRows batches;
 
         @Setup(Level.Trial)
         public void setUp(Labels labels) {
-            BalancedBatchSampler sampler = BalancedBatchSampler.builder(labels.index)
+            batches = new CursorRows(BalancedBatchSampler.builder(labels.grouped.index)
                     .classesPerBatch(CLASSES_PER_BATCH)
                     .samplesPerClass(SAMPLES_PER_CLASS)
                     .seed(Workload.SAMPLER_SEED)
-                    .build();
-            cursor = sampler.cursor(0, 0);
-            rows = new int[sampler.batchSize()];
-        }
-
-        int[] next() {
-            cursor.next(rows);
-            return rows;
+                    .build());
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            cursor = null;
-            rows = null;
+            batches = null;
         }
     }
 
@@ -93,7 +79,7 @@ public class ScalingBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(Labels labels) {
-            generator = new NaiveBatchGenerator(labels.labels, CLASSES_PER_BATCH, SAMPLES_PER_CLASS, true,
+            generator = new NaiveBatchGenerator(labels.grouped.labels, CLASSES_PER_BATCH, SAMPLES_PER_CLASS, true,
                     Workload.SAMPLER_SEED);
         }
 
@@ -110,6 +96,6 @@ public class ScalingBenchmark {
 
     @Benchmark
     public int[] fast(Fast fast) {
-        return fast.next();
+        return fast.batches.next();
     }
 }

@@ -3,7 +3,7 @@ package io.github.balancedbatch.bench;
 import io.github.balancedbatch.bench.naive.NaiveBatchGenerator;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.ClassIndex;
-import io.github.balancedbatch.sampler.SyntheticLabels;
+import io.github.balancedbatch.synthetic.SyntheticLabels;
 
 /**
  * The standard workloads of SPEC §4, so that results compare across versions. The constants are

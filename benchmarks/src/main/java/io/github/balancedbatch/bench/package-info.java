@@ -55,7 +55,10 @@
  * implementation's mutable cursor or generator in {@code Scope.Thread}), one-line benchmark bodies
  * that return their result, the reference baselines in the same class, fixed seeds, fresh row indices
  * for every gathered batch, and every state dropping its data in {@code @TearDown} (direct buffers
- * are freed by the garbage collector). {@code BenchmarksTest} runs each setup and method once on
+ * are freed by the garbage collector; pipelines are closed). The steps the index and batch
+ * benchmarks share are plain classes that their states hold: labels grouped into a
+ * {@code ClassIndex} ({@code GroupedLabels}, shared by all threads) and one thread's cursor with its
+ * reused row array ({@code CursorRows}). {@code BenchmarksTest} runs each setup and method once on
  * mnist and checks the results; no test asserts a time.
  */
 package io.github.balancedbatch.bench;

@@ -93,10 +93,10 @@ class BenchmarksTest {
         int n = W.samples();
         for (int i = 0; i < 3; i++) {
             int[] f = bench.fast(fast);
-            assertBatch(f, n, labels.labels, W.classesPerBatch(), W.samplesPerClass());
+            assertBatch(f, n, labels.grouped.labels, W.classesPerBatch(), W.samplesPerClass());
             assertSame(f, bench.fast(fast), "fast reuses its array");
             int[] nv = bench.naive(naive);
-            assertBatch(nv, n, labels.labels, W.classesPerBatch(), W.samplesPerClass());
+            assertBatch(nv, n, labels.grouped.labels, W.classesPerBatch(), W.samplesPerClass());
             assertNotSame(nv, bench.naive(naive), "naive allocates per batch");
             assertBatch(bench.floor(floor), n, null, W.classesPerBatch(), W.samplesPerClass());
         }
@@ -240,11 +240,11 @@ class BenchmarksTest {
             for (int i = 0; i < 3; i++) {
                 Batch b = bench.fast(fast);
                 assertEquals(i, b.sequence());
-                assertBatch(b.rows(), data.rows, data.labels, W.classesPerBatch(), W.samplesPerClass());
+                assertBatch(b.rows(), data.rows, data.grouped.labels, W.classesPerBatch(), W.samplesPerClass());
                 FloatBuffer features = b.features(0);
                 assertArrayEquals(stored(expected(b.rows(), 0, k, DIM), t), floats(features, k * DIM), t + ", batch " + i);
                 for (int s = 0; s < k; s++) {
-                    assertEquals(data.labels[b.rows()[s]], b.labels().get(s), "label of slot " + s);
+                    assertEquals(data.grouped.labels[b.rows()[s]], b.labels().get(s), "label of slot " + s);
                 }
             }
             fast.tearDown();
@@ -255,10 +255,10 @@ class BenchmarksTest {
             float[][] batch = bench.naive(naive);
             NaiveBatchGenerator generator = naive.generator;
             int[] rows = generator.lastIndices();
-            assertBatch(rows, data.rows, data.labels, W.classesPerBatch(), W.samplesPerClass());
+            assertBatch(rows, data.rows, data.grouped.labels, W.classesPerBatch(), W.samplesPerClass());
             assertArrayEquals(expected(rows, 0, k, DIM), flatten(batch));
             for (int s = 0; s < k; s++) {
-                assertEquals(data.labels[rows[s]], generator.lastLabels()[s]);
+                assertEquals(data.grouped.labels[rows[s]], generator.lastLabels()[s]);
             }
         }
         naive.tearDown();
@@ -271,15 +271,15 @@ class BenchmarksTest {
         ScalingBenchmark.Labels labels = new ScalingBenchmark.Labels();
         labels.scale = 1;
         labels.setUp();
-        assertEquals(20_000, labels.labels.length);
-        assertEquals(200, labels.index.classCount());
+        assertEquals(20_000, labels.grouped.labels.length);
+        assertEquals(200, labels.grouped.index.classCount());
         ScalingBenchmark.Fast fast = new ScalingBenchmark.Fast();
         fast.setUp(labels);
         ScalingBenchmark.Naive naive = new ScalingBenchmark.Naive();
         naive.setUp(labels);
         for (int i = 0; i < 3; i++) {
-            assertBatch(bench.fast(fast), 20_000, labels.labels, 75, 10);
-            assertBatch(bench.naive(naive), 20_000, labels.labels, 75, 10);
+            assertBatch(bench.fast(fast), 20_000, labels.grouped.labels, 75, 10);
+            assertBatch(bench.naive(naive), 20_000, labels.grouped.labels, 75, 10);
         }
         fast.tearDown();
         naive.tearDown();

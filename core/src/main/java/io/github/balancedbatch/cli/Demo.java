@@ -6,7 +6,7 @@ import static io.github.balancedbatch.cli.ClassStats.number;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.BatchCursor;
 import io.github.balancedbatch.sampler.ClassIndex;
-import io.github.balancedbatch.sampler.SyntheticLabels;
+import io.github.balancedbatch.synthetic.SyntheticLabels;
 import java.io.PrintWriter;
 import java.util.Locale;
 

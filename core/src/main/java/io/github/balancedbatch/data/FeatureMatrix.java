@@ -33,8 +33,13 @@ import java.util.Objects;
  * (the matrix is never written after construction, and reads use absolute positions).
  *
  * <p>{@link #rowBytes} (every type) and {@link #row} (float32) hand out zero-copy views that are
- * repositioned on every call: they allocate nothing in steady state, are valid until the next call
- * on this matrix, and are not thread-safe; other threads take their own {@link #views()}.
+ * repositioned on every call and are valid until the same thread's next call on this matrix. They
+ * are thread-safe: each thread reads through row views of its own, one per storage region, made on
+ * that thread's first call (the only allocation; nothing is allocated in steady state) and kept in
+ * a {@link ThreadLocal}. Those views do not refer to the matrix, so they never keep it reachable,
+ * but a long-lived thread may hold its views (and so the memory they show) after the matrix is
+ * gone, until the thread ends or its stale thread-local entries are cleared. A caller that wants to
+ * own its views (e.g. to hold two rows at once) takes {@link #views()}.
  *
  * <p>Off-heap memory that the matrix allocated or mapped is released when the matrix and every view
  * of it become unreachable (the garbage collector frees direct and mapped buffers); a wrapped buffer
@@ -65,8 +70,12 @@ public final class FeatureMatrix {
     private final FloatBuffer[] regions;
     /** Short views of the regions (float16 only, else null). */
     private final java.nio.ShortBuffer[] halves;
-    private final FloatBuffer[] views;
-    private final ByteBuffer[] byteViews;
+    /**
+     * Each thread's row views for {@link #row} and {@link #rowBytes}, made on its first call. The
+     * value must not refer to this matrix: a thread's map holds it strongly, so a reference back
+     * would keep the matrix, this key and the off-heap memory alive as long as the thread.
+     */
+    private final ThreadLocal<Views> local = ThreadLocal.withInitial(this::newViewPair);
     private final boolean affine;
     private final float scale;
     private final float offset;
@@ -101,8 +110,6 @@ public final class FeatureMatrix {
         this.affine = false;
         this.scale = 1f;
         this.offset = 0f;
-        this.views = newViews();
-        this.byteViews = newByteViews();
     }
 
     /** A scaled view of {@code m}'s storage. */
@@ -119,8 +126,6 @@ public final class FeatureMatrix {
         this.affine = true;
         this.scale = scale;
         this.offset = offset;
-        this.views = newViews();
-        this.byteViews = newByteViews();
     }
 
     /**
@@ -168,7 +173,7 @@ public final class FeatureMatrix {
         checkShape(NpyType.FLOAT32, rows, shape);
         FeatureMatrix m = allocate(NpyType.FLOAT32, rows, shape.clone(), MAX_REGION_BYTES, ByteOrder.nativeOrder());
         for (int r = 0; r < rows; r++) {
-            m.views[r / m.rowsPerRegion].put((r % m.rowsPerRegion) * d, data, r * d, d);
+            m.regions[r / m.rowsPerRegion].put((r % m.rowsPerRegion) * d, data, r * d, d);
         }
         return m;
     }
@@ -185,7 +190,7 @@ public final class FeatureMatrix {
             if (data[r].length != d) {
                 throw new IllegalArgumentException("row " + r + " has " + data[r].length + " floats, row 0 has " + d);
             }
-            m.views[r / m.rowsPerRegion].put((r % m.rowsPerRegion) * d, data[r], 0, d);
+            m.regions[r / m.rowsPerRegion].put((r % m.rowsPerRegion) * d, data[r], 0, d);
         }
         return m;
     }
@@ -391,32 +396,37 @@ public final class FeatureMatrix {
     /**
      * A zero-copy view of row {@code i}: its D floats lie between the view's position and limit
      * (read them with relative gets, or absolute gets from {@code position()}). The same view object
-     * is repositioned by the next call to {@code row} on this matrix (no allocation); not
-     * thread-safe. The view is read-only for mapped files.
+     * is repositioned by this thread's next call to {@code row} on this matrix; other threads get
+     * views of their own (see the class notes: one set of views per thread, made on its first
+     * call, and no allocation after that). The view is read-only for mapped files.
      *
      * @throws IllegalStateException if the storage type is not float32 or the matrix is scaled (use
      *     {@link #rowBytes})
      */
     public FloatBuffer row(int i) {
-        return view(views, i);
+        return view(local.get().floats, i);
     }
 
     /**
      * A zero-copy view of row {@code i}'s stored bytes, for every type: {@link #bytesPerRow()} bytes
      * between the view's position and limit, in the storage's byte order (little-endian for files).
-     * Repositioned by the next call to {@code rowBytes} on this matrix (no allocation); not
-     * thread-safe. Read-only for mapped files.
+     * Repositioned by this thread's next call to {@code rowBytes} on this matrix; other threads get
+     * views of their own, as for {@link #row}. Read-only for mapped files.
      */
     public ByteBuffer rowBytes(int i) {
-        return byteView(byteViews, i);
+        return byteView(local.get().bytes, i);
     }
 
-    /** Independent row views for another thread: {@code views().row(i)} works like {@link #row}. */
+    /**
+     * New row views owned by the caller: {@code views().row(i)} works like {@link #row}, but its
+     * views are repositioned only by calls on this {@code RowViews}. Allocates one view per storage
+     * region.
+     */
     public RowViews views() {
         return new RowViews(newViews(), newByteViews());
     }
 
-    /** Reusable zero-copy row views, for one thread. */
+    /** Reusable zero-copy row views; allocate nothing, not thread-safe: for one thread at a time. */
     public final class RowViews {
         private final FloatBuffer[] own;
         private final ByteBuffer[] ownBytes;
@@ -435,6 +445,21 @@ public final class FeatureMatrix {
         public ByteBuffer rowBytes(int i) {
             return byteView(ownBytes, i);
         }
+    }
+
+    /** One thread's views for {@link #row} and {@link #rowBytes}; no reference to the matrix. */
+    private static final class Views {
+        final FloatBuffer[] floats;
+        final ByteBuffer[] bytes;
+
+        Views(FloatBuffer[] floats, ByteBuffer[] bytes) {
+            this.floats = floats;
+            this.bytes = bytes;
+        }
+    }
+
+    private Views newViewPair() {
+        return new Views(newViews(), newByteViews());
     }
 
     private FloatBuffer view(FloatBuffer[] v, int i) {

@@ -3,6 +3,7 @@ package io.github.balancedbatch.npy;
 import io.github.balancedbatch.util.OutputTarget;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -55,6 +56,8 @@ public final class NpyWriter implements Closeable {
     private final ByteBuffer bytes;
     private final IntBuffer ints;
     private final FloatBuffer floats;
+    /** Bytes waiting in {@link #bytes}; always a whole number of elements. */
+    private int staged;
     private long written;
     private State state = State.OPEN;
 
@@ -200,17 +203,7 @@ public final class NpyWriter implements Closeable {
     public void write(int[] a, int off, int len) throws IOException {
         check(NpyType.INT32, "write(int[])");
         Objects.checkFromIndexSize(off, len, a.length);
-        reserve(len);
-        while (len > 0) {
-            int n = Math.min(len, ints.remaining());
-            ints.put(a, off, n);
-            off += n;
-            len -= n;
-            written += n;
-            if (!ints.hasRemaining()) {
-                flush();
-            }
-        }
+        append(a, off, len, Integer.BYTES);
     }
 
     /**
@@ -222,22 +215,7 @@ public final class NpyWriter implements Closeable {
      */
     public void write(IntBuffer src) throws IOException {
         check(NpyType.INT32, "write(IntBuffer)");
-        reserve(src.remaining());
-        int limit = src.limit();
-        try {
-            while (src.hasRemaining()) {
-                int n = Math.min(src.remaining(), ints.remaining());
-                src.limit(src.position() + n);
-                ints.put(src);
-                src.limit(limit);
-                written += n;
-                if (!ints.hasRemaining()) {
-                    flush();
-                }
-            }
-        } finally {
-            src.limit(limit);
-        }
+        append(src, src.position(), src.remaining(), Integer.BYTES);
     }
 
     /**
@@ -251,17 +229,7 @@ public final class NpyWriter implements Closeable {
     public void write(float[] a, int off, int len) throws IOException {
         check(NpyType.FLOAT32, "write(float[])");
         Objects.checkFromIndexSize(off, len, a.length);
-        reserve(len);
-        while (len > 0) {
-            int n = Math.min(len, floats.remaining());
-            floats.put(a, off, n);
-            off += n;
-            len -= n;
-            written += n;
-            if (!floats.hasRemaining()) {
-                flush();
-            }
-        }
+        append(a, off, len, Float.BYTES);
     }
 
     /**
@@ -273,22 +241,7 @@ public final class NpyWriter implements Closeable {
      */
     public void write(FloatBuffer src) throws IOException {
         check(NpyType.FLOAT32, "write(FloatBuffer)");
-        reserve(src.remaining());
-        int limit = src.limit();
-        try {
-            while (src.hasRemaining()) {
-                int n = Math.min(src.remaining(), floats.remaining());
-                src.limit(src.position() + n);
-                floats.put(src);
-                src.limit(limit);
-                written += n;
-                if (!floats.hasRemaining()) {
-                    flush();
-                }
-            }
-        } finally {
-            src.limit(limit);
-        }
+        append(src, src.position(), src.remaining(), Float.BYTES);
     }
 
     /**
@@ -308,12 +261,48 @@ public final class NpyWriter implements Closeable {
             throw new IllegalArgumentException(n + " bytes are not whole " + type + " elements of "
                     + type.size() + " bytes");
         }
-        reserve(n / type.size());
-        flush();
-        while (src.hasRemaining()) {
-            channel.write(src);
+        append(src, src.position(), n, 1);
+    }
+
+    /**
+     * The one copy path behind every {@code write}: checks that the shape has room, then copies
+     * {@code len} units of {@code unit} bytes (elements of an array or buffer, or single bytes of a
+     * {@link ByteBuffer}) from index {@code off} of {@code src} into the staging buffer, writing it
+     * out each time it fills. A buffer source is read by absolute index and its position advanced
+     * past each copied chunk, so its limit and mark are never touched.
+     */
+    private void append(Object src, int off, int len, int unit) throws IOException {
+        long elements = (long) len * unit / type.size();
+        reserve(elements);
+        while (len > 0) {
+            int n = Math.min(len, (BUFFER_BYTES - staged) / unit);
+            copy(src, off, staged / unit, n);
+            off += n;
+            len -= n;
+            staged += n * unit;
+            if (src instanceof Buffer b) {
+                b.position(off);
+            }
+            if (staged == BUFFER_BYTES) {
+                flush();
+            }
         }
-        written += n / type.size();
+        written += elements;
+    }
+
+    /** Copies {@code n} units from index {@code off} of {@code src} to unit index {@code at} of the staging buffer. */
+    private void copy(Object src, int off, int at, int n) {
+        if (src instanceof int[] a) {
+            ints.put(at, a, off, n);
+        } else if (src instanceof float[] a) {
+            floats.put(at, a, off, n);
+        } else if (src instanceof IntBuffer b) {
+            ints.put(at, b, off, n);
+        } else if (src instanceof FloatBuffer b) {
+            floats.put(at, b, off, n);
+        } else {
+            bytes.put(at, (ByteBuffer) src, off, n);
+        }
     }
 
     /**
@@ -490,7 +479,7 @@ public final class NpyWriter implements Closeable {
         }
     }
 
-    private void reserve(int n) {
+    private void reserve(long n) {
         if (n > elementCount - written) {
             throw new IllegalStateException("cannot write " + n + " more elements: shape "
                     + NpyHeader.shapeString(shape) + " holds " + elementCount + " and "
@@ -498,13 +487,12 @@ public final class NpyWriter implements Closeable {
         }
     }
 
-    /** Writes the buffered elements of the active view to the channel. */
+    /** Writes the staged bytes to the channel. */
     private void flush() throws IOException {
-        java.nio.Buffer view = type == NpyType.INT32 ? ints : floats;
-        bytes.clear().limit(view.position() * type.size());
+        bytes.clear().limit(staged);
         while (bytes.hasRemaining()) {
             channel.write(bytes);
         }
-        view.clear();
+        staged = 0;
     }
 }

@@ -16,6 +16,11 @@ import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +67,42 @@ class FeatureMatrixTest {
         assertEquals(24, r5.limit());
         assertEquals(0, r0.position());
         assertThrows(IndexOutOfBoundsException.class, () -> m.row(6));
+    }
+
+    /**
+     * Two threads each take a view of their own row, and read it only once both have taken theirs:
+     * with one view shared by the threads, the later call would have moved the earlier thread's view
+     * onto the other row, so one of them would read the wrong values.
+     */
+    @Test
+    void rowViewsOfTwoThreadsAreTheirOwn() throws Exception {
+        FeatureMatrix m = FeatureMatrix.map(FIXTURES.resolve("features_f4_6x4.npy"));
+        CyclicBarrier bothTaken = new CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 100; round++) {
+                int r1 = round % 6;
+                int r2 = (round + 3) % 6;
+                Future<float[]> a = pool.submit(() -> readOnceBothTaken(m, r1, bothTaken));
+                Future<float[]> b = pool.submit(() -> readOnceBothTaken(m, r2, bothTaken));
+                // (np.arange(24) * 0.25).reshape(6, 4)
+                assertArrayEquals(new float[] {r1, r1 + 0.25f, r1 + 0.5f, r1 + 0.75f},
+                        a.get(10, TimeUnit.SECONDS), "round " + round);
+                assertArrayEquals(new float[] {r2, r2 + 0.25f, r2 + 0.5f, r2 + 0.75f},
+                        b.get(10, TimeUnit.SECONDS), "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Takes the view of row {@code r}, waits until the other thread has taken its view, reads it. */
+    private static float[] readOnceBothTaken(FeatureMatrix m, int r, CyclicBarrier bothTaken) throws Exception {
+        FloatBuffer v = m.row(r);
+        bothTaken.await(10, TimeUnit.SECONDS);
+        float[] got = new float[v.remaining()];
+        v.get(v.position(), got);
+        return got;
     }
 
     @Test

@@ -12,7 +12,7 @@ import io.github.balancedbatch.npy.NpyType;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.BatchCursor;
 import io.github.balancedbatch.sampler.ClassIndex;
-import io.github.balancedbatch.sampler.SyntheticLabels;
+import io.github.balancedbatch.synthetic.SyntheticLabels;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;

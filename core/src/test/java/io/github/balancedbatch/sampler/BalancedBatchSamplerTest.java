@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.balancedbatch.synthetic.SyntheticLabels;
 import java.nio.IntBuffer;
 import java.util.Arrays;
 import java.util.zip.CRC32;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.balancedbatch.synthetic.SyntheticLabels;
 import org.junit.jupiter.api.Test;
 
 class ClassIndexTest {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.balancedbatch.synthetic.SyntheticLabels;
 import java.nio.IntBuffer;
 import java.nio.ReadOnlyBufferException;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.github.balancedbatch.sampler;
+package io.github.balancedbatch.synthetic;
 
 import java.util.SplittableRandom;
 
