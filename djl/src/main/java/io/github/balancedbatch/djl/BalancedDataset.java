@@ -312,6 +312,8 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
         private FeatureMatrix[] sources = new FeatureMatrix[0];
         private boolean oneHot;
         private boolean storedBytes;
+        /** Never built: checks each value with the pipeline's own rules, so that they are written once. */
+        private final BatchPipeline.Builder checks;
         private int prefetch = 2;
         private int threads = 1;
         private int epoch;
@@ -319,6 +321,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
 
         private Builder(BalancedBatchSampler sampler) {
             this.sampler = Objects.requireNonNull(sampler, "sampler");
+            this.checks = BatchPipeline.builder(sampler);
         }
 
         /**
@@ -327,14 +330,10 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
          * Required: at least one.
          */
         public Builder features(FeatureMatrix... sources) {
-            int n = sampler.classes().sampleCount();
             for (int i = 0; i < sources.length; i++) {
                 Objects.requireNonNull(sources[i], "feature source " + i);
-                if (sources[i].rows() != n) {
-                    throw new IllegalArgumentException("feature source " + i + " has " + sources[i].rows()
-                            + " rows, the labels have " + n);
-                }
             }
+            checks.features(sources);
             this.sources = sources.clone();
             return this;
         }
@@ -357,21 +356,18 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
 
         /**
          * Batches assembled ahead in background threads (default 2); 0 assembles each batch in the
-         * iterating thread, with no thread started. Also the number of batches that may be open at once.
+         * iterating thread, with no thread started; at most {@value BatchPipeline#MAX_PREFETCH}. Also the
+         * number of batches that may be open at once.
          */
         public Builder prefetch(int batches) {
-            if (batches < 0) {
-                throw new IllegalArgumentException("prefetch must be at least 0 batches, got " + batches);
-            }
+            checks.prefetch(batches);
             this.prefetch = batches;
             return this;
         }
 
-        /** Gathering threads (default 1; ignored when {@code prefetch(0)}). */
+        /** Gathering threads (default 1, at most {@value BatchPipeline#MAX_THREADS}; ignored when {@code prefetch(0)}). */
         public Builder threads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-            }
+            checks.threads(threads);
             this.threads = threads;
             return this;
         }
