@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,17 +38,8 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--samples-per-class", paramLabel = "K", description = "Samples of each class per batch.")
     Integer samplesPerClass;
 
-    @Option(names = "--class-weight-power", paramLabel = "Q",
-            description = "Show target shares for class weighting power q in [0, 1] (shares proportional to n_c^q).")
-    Double classWeightPower;
-
-    @Option(names = "--progressive-epochs", paramLabel = "T",
-            description = "Show target shares for progressive balancing over T epochs (at --epoch).")
-    Integer progressiveEpochs;
-
-    @Option(names = "--min-samples-per-class", paramLabel = "M",
-            description = "Leave out classes with fewer than M samples; report how many classes and samples that is.")
-    Integer minSamplesPerClass;
+    @Mixin
+    StrategyOptions strategy = new StrategyOptions();
 
     @Option(names = "--epoch", paramLabel = "E", description = "Epoch whose target shares are shown (default 0).")
     int epoch;
@@ -78,7 +70,7 @@ final class InspectCommand implements Callable<Integer> {
             return 0;
         }
         ClassIndex index = LabelFiles.read(labels);
-        int m = minSamplesPerClass == null ? 1 : minSamplesPerClass;
+        int m = strategy.minimum();
         int eligible = 0;
         long eligibleSamples = 0;
         for (int c = 0; c < index.classCount(); c++) {
@@ -88,7 +80,7 @@ final class InspectCommand implements Callable<Integer> {
             }
         }
         // validates the strategy options before anything is printed
-        BalancedBatchSampler strategy = strategySampler(index, Math.min(classesPerBatch == null ? 1 : classesPerBatch, eligible));
+        BalancedBatchSampler targets = strategySampler(index, Math.min(classesPerBatch == null ? 1 : classesPerBatch, eligible));
         if (features != null) {
             describe(out, FeatureFiles.map(features, index.sampleCount(), labels));
         }
@@ -108,7 +100,7 @@ final class InspectCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "below K=%d   %s classes have fewer than %d samples (they are over-sampled evenly)%n", k,
                     count(smaller), k);
         }
-        if (minSamplesPerClass != null) {
+        if (strategy.minSamplesPerClass != null) {
             out.printf(Locale.ROOT, "min size    %d: %s classes (%s samples) left out, %s classes (%s samples) remain%n", m,
                     count(s.nonEmpty - eligible), count(s.samples - eligibleSamples), count(eligible), count(eligibleSamples));
         }
@@ -117,7 +109,7 @@ final class InspectCommand implements Callable<Integer> {
             boolean feasible = p <= eligible;
             out.printf(Locale.ROOT, "P=%d         %s%n", p, feasible
                     ? "feasible (" + count(eligible) + " classes to choose from)"
-                    : "NOT feasible: only " + count(eligible) + (minSamplesPerClass == null
+                    : "NOT feasible: only " + count(eligible) + (strategy.minSamplesPerClass == null
                             ? " non-empty classes" : " classes with at least " + m + " samples"));
             if (samplesPerClass != null) {
                 long batch = (long) p * samplesPerClass;
@@ -125,8 +117,8 @@ final class InspectCommand implements Callable<Integer> {
                         count((s.samples + batch - 1) / batch), count(batch), count(s.samples), count(batch));
             }
         }
-        if (strategy != null) {
-            shares(index, strategy, out);
+        if (targets != null) {
+            shares(index, targets, out);
         }
         return 0;
     }
@@ -159,18 +151,10 @@ final class InspectCommand implements Callable<Integer> {
     private BalancedBatchSampler strategySampler(ClassIndex index, int p) {
         BalancedBatchSampler.Builder b = BalancedBatchSampler.builder(index).classesPerBatch(p)
                 .samplesPerClass(samplesPerClass == null ? 1 : samplesPerClass).seed(0);
-        SamplerOptions.checkStrategy(classWeightPower, progressiveEpochs, minSamplesPerClass);
+        strategy.check();
         BalancedBatchSampler sampler;
         try {
-            if (classWeightPower != null) {
-                b.classWeightPower(classWeightPower);
-            }
-            if (progressiveEpochs != null) {
-                b.progressiveEpochs(progressiveEpochs);
-            }
-            if (minSamplesPerClass != null) {
-                b.minSamplesPerClass(minSamplesPerClass);
-            }
+            strategy.applyTo(b);
             sampler = p == 0 ? null : b.build();
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage() + " (labels " + labels + ")");

@@ -4,6 +4,7 @@ import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.ClassIndex;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options that build a sampler, shared by every command that samples. */
@@ -33,31 +34,8 @@ final class SamplerOptions {
     @Option(names = "--world-size", paramLabel = "W", description = "Number of data-parallel ranks (default 1).")
     int worldSize = 1;
 
-    @Option(names = "--class-weight-power", paramLabel = "Q",
-            description = "Class weighting power q in [0, 1]: class c gets a share of each epoch's class slots proportional to n_c^q "
-                    + "(0: class-balanced, the default; 0.5: square root; 1: instance-balanced), exact to 1 appearance per epoch.")
-    Double classWeightPower;
-
-    @Option(names = "--progressive-epochs", paramLabel = "T",
-            description = "Progressively balanced: epoch e < T weighs classes (1 - e/T) n_c/N + (e/T)/C; class-balanced from epoch T on.")
-    Integer progressiveEpochs;
-
-    @Option(names = "--min-samples-per-class", paramLabel = "M",
-            description = "Never choose classes with fewer than M samples (default 1).")
-    Integer minSamplesPerClass;
-
-    /** Applies the class-choice strategy options that were given. */
-    void strategy(BalancedBatchSampler.Builder b) {
-        if (classWeightPower != null) {
-            b.classWeightPower(classWeightPower);
-        }
-        if (progressiveEpochs != null) {
-            b.progressiveEpochs(progressiveEpochs);
-        }
-        if (minSamplesPerClass != null) {
-            b.minSamplesPerClass(minSamplesPerClass);
-        }
-    }
+    @Mixin
+    StrategyOptions strategy = new StrategyOptions();
 
     /**
      * Builds the sampler over {@code index}. Every option is checked here first, in the tool's own
@@ -73,7 +51,7 @@ final class SamplerOptions {
             b.seed(seed);
         }
         try {
-            strategy(b);
+            strategy.applyTo(b);
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage() + " (labels " + labels + ")");
@@ -88,8 +66,8 @@ final class SamplerOptions {
         if (rank < 0 || rank >= worldSize) {
             throw new CliException("--rank must be in [0, " + worldSize + "), got " + rank);
         }
-        checkStrategy(classWeightPower, progressiveEpochs, minSamplesPerClass);
-        int minimum = minSamplesPerClass == null ? 1 : minSamplesPerClass;
+        strategy.check();
+        int minimum = strategy.minimum();
         int eligible = 0;
         for (int c = 0; c < index.classCount(); c++) {
             if (index.size(c) >= minimum) {
@@ -105,23 +83,6 @@ final class SamplerOptions {
                     ? " classes with at least --min-samples-per-class=" + minimum + " samples ("
                             + (index.activeClassCount() - eligible) + " smaller classes left out)"
                     : " classes in the labels") + " (labels " + labels + ")");
-        }
-    }
-
-    /** Checks the class-choice strategy options that were given (null: not given). */
-    static void checkStrategy(Double classWeightPower, Integer progressiveEpochs, Integer minSamplesPerClass) {
-        if (classWeightPower != null && !(classWeightPower >= 0 && classWeightPower <= 1)) {
-            throw new CliException("--class-weight-power must be in [0, 1], got " + classWeightPower);
-        }
-        if (progressiveEpochs != null) {
-            atLeast("--progressive-epochs", progressiveEpochs, 1);
-        }
-        if (minSamplesPerClass != null) {
-            atLeast("--min-samples-per-class", minSamplesPerClass, 1);
-        }
-        if (classWeightPower != null && classWeightPower > 0 && progressiveEpochs != null) {
-            throw new CliException("--class-weight-power=" + classWeightPower + " and --progressive-epochs="
-                    + progressiveEpochs + " cannot be combined: choose one strategy");
         }
     }
 
