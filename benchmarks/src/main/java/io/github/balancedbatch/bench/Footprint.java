@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /**
  * Prints the heap footprint of the sampler on each standard workload, in bytes per sample, next to
- * the SPEC §4 target (about 8 bytes per sample plus a few ints per class) and the naive baseline:
+ * the target (about 8 bytes per sample plus a few ints per class) and the naive baseline:
  * <ul>
  *   <li>computed: {@link ClassIndex#heapBytes()}, {@link BatchCursor#heapBytes()} and their sum
  *       (array contents, headers excluded);</li>
@@ -38,7 +38,7 @@ public final class Footprint {
     public static void main(String[] args) {
         System.out.println("Heap bytes per sample (computed = heapBytes(); retained = used heap after GC,"
                 + " median of " + REPEATS + ")");
-        System.out.println("target (SPEC 4): about 8 B/sample for index + cursor, plus a few ints per class");
+        System.out.println("target: about 8 B/sample for index + cursor, plus a few ints per class");
         System.out.println();
         System.out.println(String.format(Locale.ROOT, "%-8s %9s %7s | %8s %8s %8s | %8s %8s %8s | %8s | %11s",
                 "workload", "N", "C", "index", "cursor", "sum", "index", "cursor", "sum", "naive",
