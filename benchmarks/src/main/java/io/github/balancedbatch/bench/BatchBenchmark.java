@@ -4,7 +4,6 @@ import io.github.balancedbatch.bench.naive.NaiveBatchGenerator;
 import io.github.balancedbatch.data.FeatureMatrix;
 import io.github.balancedbatch.pipeline.Batch;
 import io.github.balancedbatch.pipeline.BatchPipeline;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -95,20 +94,17 @@ public class BatchBenchmark {
         @Param({"float32", "float16", "uint8", "int8"})
         public Dtype dtype;
 
-        ByteBuffer bytes;
         FeatureMatrix matrix;
 
         @Setup(Level.Trial)
         public void setUp(Data shape) {
-            bytes = SyntheticFeatures.direct(shape.rows, shape.dim, dtype);
-            matrix = FeatureMatrix.wrap(bytes, dtype.type, shape.rows, shape.dim);
+            matrix = SyntheticFeatures.matrix(shape.rows, shape.dim, dtype);
         }
 
         /** Drops every reference; the direct buffer's memory is freed by the garbage collector. */
         @TearDown(Level.Trial)
         public void tearDown() {
             matrix = null;
-            bytes = null;
         }
     }
 

@@ -222,7 +222,6 @@ public class GatherBenchmark {
         public void tearDown() {
             matrix = null;
             floats = null;
-            bytes = null;
         }
     }
 
@@ -237,13 +236,11 @@ public class GatherBenchmark {
         @Param({"float32", "float16", "uint8", "int8"})
         public Dtype dtype;
 
-        ByteBuffer bytes;
         FeatureMatrix matrix;
 
         @Setup(Level.Trial)
         public void setUp(Data shape) {
-            bytes = SyntheticFeatures.direct(shape.rows, shape.dim, dtype);
-            matrix = FeatureMatrix.wrap(bytes, dtype.type, shape.rows, shape.dim);
+            matrix = SyntheticFeatures.matrix(shape.rows, shape.dim, dtype);
         }
 
         /** Gathers rows {@code indices[from .. from + count)}, as float32, into {@code dst} from its start. */
@@ -257,7 +254,6 @@ public class GatherBenchmark {
         @TearDown(Level.Trial)
         public void tearDown() {
             matrix = null;
-            bytes = null;
         }
     }
 

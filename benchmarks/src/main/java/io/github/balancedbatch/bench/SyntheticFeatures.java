@@ -93,4 +93,9 @@ final class SyntheticFeatures {
         }
         return buffer;
     }
+
+    /** A {@link FeatureMatrix} wrapping (not copying) {@link #direct(int, int, Dtype)}: what every typed benchmark state holds. */
+    static FeatureMatrix matrix(int rows, int dim, Dtype dtype) {
+        return FeatureMatrix.wrap(direct(rows, dim, dtype), dtype.type, rows, dim);
+    }
 }

@@ -70,9 +70,7 @@ final class Convert {
                 }
             }
             if (affine) {
-                for (int j = 0; j < n; j++) {
-                    f[j] = f[j] * scale + offset;
-                }
+                affine(f, n, scale, offset);
             }
             dst.put(at + c, f, 0, n);
         }
@@ -108,9 +106,7 @@ final class Convert {
                 f[j] = table[h[j] & 0xffff];
             }
             if (affine) {
-                for (int j = 0; j < n; j++) {
-                    f[j] = f[j] * scale + offset;
-                }
+                affine(f, n, scale, offset);
             }
             dst.put(at + c, f, 0, n);
         }
@@ -127,6 +123,13 @@ final class Convert {
                 f[j] = f[j] * scale + offset;
             }
             dst.put(at + c, f, 0, n);
+        }
+    }
+
+    /** {@code f[j] = f[j] * scale + offset} for the first {@code n} values: two roundings, no fused multiply-add. */
+    private static void affine(float[] f, int n, float scale, float offset) {
+        for (int j = 0; j < n; j++) {
+            f[j] = f[j] * scale + offset;
         }
     }
 }

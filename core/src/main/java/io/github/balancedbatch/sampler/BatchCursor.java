@@ -61,15 +61,11 @@ public final class BatchCursor {
         ClassIndex index = sampler.classes();
         this.samples = new Pools(index.rows(), index.offsets());
         ClassQuotas quotas = sampler.quotas();
-        int[] active = new int[quotas.count()]; // the classes that can be chosen
-        for (int i = 0; i < active.length; i++) {
-            active[i] = quotas.ordinal(i);
+        int[] activeBases = new int[quotas.count()]; // the classes that can be chosen, ascending
+        for (int i = 0; i < activeBases.length; i++) {
+            activeBases[i] = samples.base(quotas.ordinal(i));
         }
-        int[] activeBases = new int[active.length]; // ascending, like the classes
-        for (int i = 0; i < active.length; i++) {
-            activeBases[i] = samples.base(active[i]);
-        }
-        this.deck = new Pools(activeBases, new int[] {0, active.length});
+        this.deck = new Pools(activeBases, new int[] {0, activeBases.length});
         this.deckBase = deck.base(0);
         this.chosen = new int[classesPerBatch * worldSize];
         this.global = worldSize == 1 ? null : new int[batchSize * worldSize];
