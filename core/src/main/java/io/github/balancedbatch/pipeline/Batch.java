@@ -12,7 +12,7 @@ import java.nio.IntBuffer;
  * One slot of a {@link BatchPipeline}: a batch's row indices, class ordinals, label values, optional
  * one-hot labels and the gathered rows of every feature source, all preallocated and reused.
  *
- * <p>Every buffer lives in one direct, native-order {@link ByteBuffer} owned by the slot; the
+ * <p>Every buffer lives in direct, native-order {@link ByteBuffer}s owned by the slot; the
  * {@code IntBuffer}/{@code FloatBuffer} accessors and the {@code ...Bytes()} accessors are views of
  * the same memory, so a runtime that shares a direct {@code ByteBuffer} (DJL's PyTorch engine) can
  * use a batch without copying it. Everything a batch hands out is valid from
@@ -26,12 +26,16 @@ public final class Batch implements AutoCloseable {
     final int[] rows;
     final int[] classes;
     final IntBuffer labels;
+    /** The class ordinals again, in direct memory (the array {@link #classes} is the cursor's output). */
+    final IntBuffer ordinals;
     final FloatBuffer oneHot;
     final FloatBuffer[] features;
     /** Per source: the slot's memory when it receives stored bytes, else null. */
     final ByteBuffer[] stored;
     private final NpyType[] featureTypes;
     private final IntBuffer labelsView;
+    private final IntBuffer ordinalsView;
+    private final ByteBuffer ordinalBytes;
     private final FloatBuffer oneHotView;
     private final FloatBuffer[] featureViews;
     private final ByteBuffer labelBytes;
@@ -52,6 +56,10 @@ public final class Batch implements AutoCloseable {
         this.labels = labelMemory.asIntBuffer();
         this.labelsView = labels.duplicate();
         this.labelBytes = view(labelMemory);
+        ByteBuffer ordinalMemory = BatchBuffers.bytes(Math.multiplyExact(size, Integer.BYTES));
+        this.ordinals = ordinalMemory.asIntBuffer();
+        this.ordinalsView = ordinals.duplicate();
+        this.ordinalBytes = view(ordinalMemory);
         ByteBuffer oneHotMemory = oneHotWidth > 0
                 ? BatchBuffers.bytes(Math.multiplyExact(Math.multiplyExact(size, oneHotWidth), Float.BYTES))
                 : null;
@@ -107,6 +115,20 @@ public final class Batch implements AutoCloseable {
     /** The class ordinal of each entry (see {@link io.github.balancedbatch.sampler.ClassIndex#label}). */
     public int[] classes() {
         return classes;
+    }
+
+    /**
+     * The class ordinal of each entry (0 to C-1 in ascending label order, the values of
+     * {@link #classes()}): a direct buffer from position 0 to limit P*K. What a classifier's sparse
+     * labels need (label values such as -5 or 1000000 are not class indices).
+     */
+    public IntBuffer ordinals() {
+        return ordinalsView.clear();
+    }
+
+    /** The memory of {@link #ordinals()} as bytes: direct, native order, from 0 to its limit. */
+    public ByteBuffer ordinalBytes() {
+        return ordinalBytes.clear().order(ByteOrder.nativeOrder());
     }
 
     /** Label values of the entries: a direct buffer from position 0 to limit P*K. */

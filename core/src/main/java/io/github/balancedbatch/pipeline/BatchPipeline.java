@@ -225,6 +225,8 @@ public final class BatchPipeline implements AutoCloseable {
         b.epoch = cursor.epoch();
         b.batch = cursor.batch();
         cursor.next(b.rows, b.classes);
+        b.ordinals.clear();
+        b.ordinals.put(b.classes);
         b.labels.clear();
         BatchLabels.values(index, b.classes, b.rows.length, b.labels);
         if (b.oneHot != null) {

@@ -33,36 +33,45 @@ import java.util.Objects;
  *
  * <p>Each {@link #getData} call yields the next epoch as exactly {@code batchesPerEpoch} batches in
  * the sampler's order (after {@link Builder#start start(e, b)}: batches {@code b..} of epoch
- * {@code e}, then whole epochs {@code e+1, ...}). A batch's data are one NDArray per source, shape
- * (P*K, *sample_shape), float32 (with {@link Builder#storedBytes storedBytes(true)}: the stored type); its labels one NDArray: the label values as int32 (P*K), or with
- * {@link Builder#oneHot oneHot(true)} float32 (P*K, C) one-hot rows in class order; its
- * {@link Batch#getIndices() indices} the P*K row indices ({@code Long}).
+ * {@code e}, then whole epochs {@code e+1, ...}, up to epoch {@code Integer.MAX_VALUE}). A batch's
+ * data are one NDArray per source, shape (P*K, *sample_shape), float32 (with
+ * {@link Builder#storedBytes storedBytes(true)}: the stored type); its labels one NDArray: by default
+ * each entry's <b>class ordinal</b> as int32 (P*K), 0 to C-1 in ascending label order, the class
+ * indices DJL's classification losses expect; with {@link Builder#labelValues labelValues(true)} the
+ * label values themselves, with {@link Builder#oneHot oneHot(true)} float32 (P*K, C) one-hot rows in
+ * class order. Its {@link Batch#getIndices() indices} are the P*K row indices ({@code Long}).
  *
  * <p><b>Memory.</b> The NDArrays are created over the pipeline slot's direct, native-order
  * {@code ByteBuffer}s: an engine that shares such a buffer (PyTorch on CPU) uses the slot's memory in
  * place, one that does not copies it. The slot belongs to the batch until the batch is
  * {@linkplain Batch#close() closed}; closing it (as {@code EasyTrain} does after each step) closes its
- * NDArrays and hands the slot back for refilling, so keep no NDArray of a batch past its close. At
- * most {@code prefetch} batches (1 when synchronous) can be open at once. Each batch allocates its
- * NDArray handles, a child manager and its index list; the feature bytes are never copied on the Java
- * side.
+ * NDArrays and hands the slot back for refilling, so keep no NDArray of a batch past its close: keep
+ * a copy ({@code duplicate()}) instead. Closing a batch whose NDArray was attached to another manager
+ * throws an {@code IllegalStateException} (and keeps the slot, so the data stay valid). Close batches in the order they were taken; at most
+ * {@code prefetch} (1 with {@code prefetch(0)}) can be open at once. Each batch allocates its NDArray
+ * handles, a child manager and its index list; the feature bytes are never copied on the Java side.
  *
  * <p><b>Threads.</b> An epoch starts its pipeline when its iteration starts and stops it after its
  * last batch, when the next {@code getData} starts, on {@link #close()}, or when the abandoned iterable
- * is garbage-collected; {@code prefetch(0)} starts no thread at all. {@code getData} and
- * {@code close} are thread-safe; iterate each epoch from one thread.
+ * is garbage-collected; {@code prefetch(0)} starts no thread at all. {@code getData}, {@code close} and
+ * an epoch iterator's {@code next} are thread-safe.
  */
 public final class BalancedDataset implements Dataset, AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
+    /** Marks a slot that a closed batch kept (an NDArray over it outlives the batch). */
+    private static final Thread KEPT = new Thread("kept slot");
+    /** How often a thread waiting for a slot checks whether its epoch was stopped. */
+    private static final long STOP_CHECK_MILLIS = 100;
 
     private final BalancedBatchSampler sampler;
     private final FeatureMatrix[] sources;
     private final Shape[] shapes;
     private final boolean oneHot;
+    private final boolean labelValues;
     private final boolean storedBytes;
     private final int prefetch;
     private final int threads;
-    private int nextEpoch;
+    private long nextEpoch;
     private int nextBatch;
     /** The pipeline of the latest epoch handed out, or null. */
     private Run current;
@@ -71,6 +80,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
         this.sampler = b.sampler;
         this.sources = b.sources;
         this.oneHot = b.oneHot;
+        this.labelValues = b.labelValues;
         this.storedBytes = b.storedBytes;
         this.prefetch = b.prefetch;
         this.threads = b.threads;
@@ -102,9 +112,9 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
     public synchronized Iterable<Batch> getData(NDManager manager) {
         Objects.requireNonNull(manager, "manager");
         stopCurrent();
-        int epoch = nextEpoch;
+        int epoch = Epochs.take(nextEpoch);
         int batch = nextBatch;
-        nextEpoch = Epochs.after(epoch);
+        nextEpoch = epoch + 1L;
         nextBatch = 0;
         current = new Run();
         return new Epoch(manager, epoch, batch, current);
@@ -171,6 +181,11 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
         private BatchPipeline pipeline;
         private boolean iterated;
         private int batch;
+        /**
+         * Per pipeline slot: the thread whose open batch holds it, {@link #KEPT} once a batch closed
+         * without handing it back, or null when free. Guarded by this epoch's monitor.
+         */
+        private Thread[] holders;
 
         Epoch(NDManager manager, int epoch, int first, Run run) {
             this.manager = manager;
@@ -192,21 +207,51 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
                 throw stopped();
             }
             pipeline = p;
+            holders = new Thread[p.slots()];
             return this;
         }
 
         @Override
-        public boolean hasNext() {
+        public synchronized boolean hasNext() {
             return batch < sampler.batchesPerEpoch();
         }
 
+        /**
+         * The next batch. Thread-safe: threads taking from one epoch get distinct batches, never more
+         * than the epoch holds. A batch needs the slot of the batch {@code slots} before it: if a
+         * batch of another thread still holds it, this waits until that batch closes; if a batch of
+         * the calling thread holds it, this throws (waiting would never end).
+         */
         @Override
-        public Batch next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException("epoch " + epoch + " has no more batches");
-            }
-            if (pipeline == null || run.stopped()) {
-                throw stopped();
+        public synchronized Batch next() {
+            int at;
+            while (true) { // waiting releases the monitor: another thread may take batches meanwhile
+                if (!hasNext()) {
+                    throw new NoSuchElementException("epoch " + epoch + " has no more batches");
+                }
+                if (pipeline == null || run.stopped()) {
+                    throw stopped();
+                }
+                at = (batch - first) % holders.length;
+                if (holders[at] == null) {
+                    break;
+                }
+                int holder = batch - holders.length;
+                if (holders[at] == KEPT) {
+                    throw new IllegalStateException("batch " + holder + " of epoch " + epoch + " kept its pipeline slot"
+                            + " (one of its NDArrays was attached to another manager): batch " + batch + " cannot be taken");
+                }
+                if (holders[at] == Thread.currentThread()) {
+                    throw new IllegalStateException("batch " + holder + " of epoch " + epoch + " is still open in this"
+                            + " thread and holds the slot that batch " + batch + " needs: close batches in the order they"
+                            + " were taken (at most " + holders.length + " open at once)");
+                }
+                try {
+                    wait(STOP_CHECK_MILLIS); // released() notifies; the timeout notices a stopped epoch
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for batch " + batch + " of epoch " + epoch, e);
+                }
             }
             io.github.balancedbatch.pipeline.Batch slot;
             try {
@@ -217,11 +262,12 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
             }
             Batch out;
             try {
-                out = wrap(slot, batch);
+                out = wrap(slot, batch, at);
             } catch (RuntimeException | Error e) {
                 slot.close();
                 throw e;
             }
+            holders[at] = Thread.currentThread();
             batch++;
             if (!hasNext()) {
                 cleanable.clean(); // stops the threads; the slots stay valid until their batches close
@@ -234,7 +280,13 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
                     + " was stopped (a later getData call or close()): its batches can no longer be taken");
         }
 
-        private Batch wrap(io.github.balancedbatch.pipeline.Batch slot, int b) {
+        /** Called by a closing batch: its slot {@code at} is free again, or {@code kept} by an escaped NDArray. */
+        synchronized void released(int at, boolean kept) {
+            holders[at] = kept ? KEPT : null;
+            notifyAll();
+        }
+
+        private Batch wrap(io.github.balancedbatch.pipeline.Batch slot, int b, int at) {
             final int size = sampler.batchSize();
             NDManager sub = manager.newSubManager();
             try {
@@ -244,7 +296,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
                 }
                 NDArray labels = oneHot
                         ? sub.create(slot.oneHotBytes(), new Shape(size, sampler.classes().classCount()), DataType.FLOAT32)
-                        : sub.create(slot.labelBytes(), new Shape(size), DataType.INT32);
+                        : sub.create(labelValues ? slot.labelBytes() : slot.ordinalBytes(), new Shape(size), DataType.INT32);
                 int[] rows = slot.rows();
                 Long[] indices = new Long[size];
                 for (int i = 0; i < size; i++) {
@@ -252,7 +304,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
                 }
                 long total = (long) sampler.batchesPerEpoch() * size;
                 return new SlotBatch(sub, data, new NDList(labels), size, (long) (b + 1) * size, total,
-                        Arrays.asList(indices), slot);
+                        Arrays.asList(indices), slot, this, at);
             } catch (RuntimeException | Error e) {
                 sub.close();
                 throw e;
@@ -276,14 +328,32 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
         }
     }
 
-    /** A DJL batch over a pipeline slot: closing it closes its NDArrays, then hands the slot back. */
+    /**
+     * A DJL batch over a pipeline slot: closing it closes its NDArrays, then hands the slot back,
+     * unless one of them was moved to a manager that outlives the batch (see {@link #close()}).
+     */
     static final class SlotBatch extends Batch {
+        private final NDManager own;
+        /** The NDArrays made over the slot's memory: every data array, then the labels. */
+        private final NDArray[] overSlot;
+        private final Epoch epoch;
+        private final int at;
         private io.github.balancedbatch.pipeline.Batch slot;
 
         SlotBatch(NDManager manager, NDList data, NDList labels, int size, long progress, long total,
-                List<Long> indices, io.github.balancedbatch.pipeline.Batch slot) {
+                List<Long> indices, io.github.balancedbatch.pipeline.Batch slot, Epoch epoch, int at) {
             super(manager, data, labels, size, Batchifier.STACK, Batchifier.STACK, progress, total, indices);
+            this.own = manager;
+            this.overSlot = new NDArray[data.size() + labels.size()];
+            for (int i = 0; i < data.size(); i++) {
+                overSlot[i] = data.get(i);
+            }
+            for (int i = 0; i < labels.size(); i++) {
+                overSlot[data.size() + i] = labels.get(i);
+            }
             this.slot = slot;
+            this.epoch = epoch;
+            this.at = at;
         }
 
         /** The pipeline slot whose memory this batch's NDArrays use; null once closed. */
@@ -291,6 +361,15 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
             return slot;
         }
 
+        /**
+         * Closes the batch's NDArrays and hands the slot back for refilling.
+         *
+         * @throws IllegalStateException if an NDArray over the slot's memory was attached to a
+         *     manager that does not close with the batch (e.g. {@code attach(otherManager)}): it would
+         *     go on reading the slot while the pipeline refills it with later batches. The slot is then
+         *     kept (the pipeline stops at the batch that needs it), so that the NDArray keeps its data;
+         *     to keep data past a batch, take a copy ({@code duplicate()}) instead.
+         */
         @Override
         public void close() {
             io.github.balancedbatch.pipeline.Batch s = slot;
@@ -298,11 +377,47 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
                 return; // closed before: DJL's own Batch would throw here
             }
             slot = null;
+            int escaped = escaped();
             try {
                 super.close();
             } finally {
-                s.close();
+                if (escaped < 0) {
+                    s.close();
+                }
+                epoch.released(at, escaped >= 0);
             }
+            if (escaped >= 0) {
+                int data = overSlot.length - getLabels().size();
+                throw new IllegalStateException("batch " + s.batch() + " of epoch " + s.epoch() + ": its "
+                        + (escaped < data ? "data NDArray " + escaped : "label NDArray")
+                        + " was attached to another manager (" + overSlot[escaped].getManager().getName()
+                        + ") and would keep reading the pipeline slot that later batches refill; keep a copy"
+                        + " (duplicate()) instead. The slot stays held: taking the batch that needs it will fail");
+            }
+        }
+
+        /** The first NDArray over the slot that is open and would not close with this batch, or -1. */
+        private int escaped() {
+            for (int i = 0; i < overSlot.length; i++) {
+                NDArray a = overSlot[i];
+                if (!a.isReleased() && !closesWith(a.getManager(), own)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** Whether {@code m} is {@code owner} or one of its descendants (which close with it). */
+        private static boolean closesWith(NDManager m, NDManager owner) {
+            for (NDManager at = m; at != null; at = at.getParentManager()) {
+                if (at == owner) {
+                    return true;
+                }
+                if (at == at.getParentManager()) {
+                    return false;
+                }
+            }
+            return false;
         }
     }
 
@@ -311,6 +426,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
         private final BalancedBatchSampler sampler;
         private FeatureMatrix[] sources = new FeatureMatrix[0];
         private boolean oneHot;
+        private boolean labelValues;
         private boolean storedBytes;
         /** Never built: checks each value with the pipeline's own rules, so that they are written once. */
         private final BatchPipeline.Builder checks;
@@ -348,9 +464,24 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
             return this;
         }
 
-        /** Labels as float32 one-hot rows (P*K, C) instead of int32 label values (default false). */
+        /**
+         * Labels as float32 one-hot rows (P*K, C), columns in class order, instead of int32 class
+         * ordinals (default false).
+         */
         public Builder oneHot(boolean oneHot) {
             this.oneHot = oneHot;
+            return this;
+        }
+
+        /**
+         * Labels as the int32 label values themselves (-5, 7, 1000000, ...) instead of class ordinals
+         * (default false: each entry's class ordinal, 0 to C-1 in ascending label order, as
+         * {@link io.github.balancedbatch.sampler.ClassIndex#label(int)} maps them back). DJL's
+         * classification losses index their output by the label, so they need ordinals; values suit
+         * losses that only compare labels (metric learning).
+         */
+        public Builder labelValues(boolean labelValues) {
+            this.labelValues = labelValues;
             return this;
         }
 
@@ -384,6 +515,9 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
         public BalancedDataset build() {
             if (sources.length == 0) {
                 throw new IllegalStateException("no feature source: call features(...) with at least one matrix");
+            }
+            if (oneHot && labelValues) {
+                throw new IllegalStateException("oneHot(true) and labelValues(true) both choose the labels: pick one");
             }
             return new BalancedDataset(this);
         }

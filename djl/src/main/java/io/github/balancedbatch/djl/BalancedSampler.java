@@ -28,7 +28,7 @@ import java.util.Objects;
  */
 public final class BalancedSampler implements Sampler {
     private final BalancedBatchSampler sampler;
-    private int nextEpoch;
+    private long nextEpoch;
     private int nextBatch;
 
     /** Deals the batches of {@code sampler}, epoch after epoch, from epoch 0. */
@@ -65,9 +65,9 @@ public final class BalancedSampler implements Sampler {
         int epoch;
         int batch;
         synchronized (this) {
-            epoch = nextEpoch;
+            epoch = Epochs.take(nextEpoch);
             batch = nextBatch;
-            nextEpoch = Epochs.after(epoch);
+            nextEpoch = epoch + 1L;
             nextBatch = 0;
         }
         return new EpochIterator(sampler.cursor(epoch, batch), sampler.batchesPerEpoch() - batch);

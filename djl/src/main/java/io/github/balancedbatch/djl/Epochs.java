@@ -14,11 +14,15 @@ final class Epochs {
         }
     }
 
-    /** The epoch after {@code epoch}; the stream ends at {@code Integer.MAX_VALUE}. */
-    static int after(int epoch) {
-        if (epoch == Integer.MAX_VALUE) {
-            throw new IllegalStateException("the stream ended: epoch " + epoch + " is the last");
+    /**
+     * {@code next} as the epoch to hand out now. Adapters keep the next epoch as a {@code long}, so
+     * that the last epoch ({@code Integer.MAX_VALUE}) can be handed out and only the call after it
+     * fails.
+     */
+    static int take(long next) {
+        if (next > Integer.MAX_VALUE) {
+            throw new IllegalStateException("the stream ended: epoch " + Integer.MAX_VALUE + " was the last");
         }
-        return epoch + 1;
+        return (int) next;
     }
 }

@@ -75,16 +75,16 @@ class BalancedDatasetTest {
         return indices.stream().mapToInt(o -> ((Long) o).intValue()).toArray();
     }
 
-    @ParameterizedTest(name = "prefetch {0}, threads {1}")
-    @CsvSource({"0, 1", "1, 1", "3, 2"})
-    void batchesAreTheCursorsWithGatheredRowsAndLabelValues(int prefetch, int threads) {
+    @ParameterizedTest(name = "prefetch {0}, threads {1}, label values {2}")
+    @CsvSource({"0, 1, false", "1, 1, false", "3, 2, false", "0, 1, true", "3, 2, true"})
+    void batchesAreTheCursorsWithGatheredRowsAndLabels(int prefetch, int threads, boolean labelValues) {
         BalancedBatchSampler sampler = Fixtures.sampler(42);
         FeatureMatrix images = Fixtures.features(0, 2, 3);
         FeatureMatrix extra = Fixtures.features(7, 5);
         int per = sampler.batchesPerEpoch();
         List<List<Long>> expected = Fixtures.cursorBatches(sampler, 0, 0, 2 * per);
         try (BalancedDataset data = BalancedDataset.builder(sampler).features(images, extra)
-                .prefetch(prefetch).threads(threads).build()) {
+                .labelValues(labelValues).prefetch(prefetch).threads(threads).build()) {
             int at = 0;
             for (int e = 0; e < 2; e++) {
                 int inEpoch = 0;
@@ -104,7 +104,8 @@ class BalancedDatasetTest {
                         int[] labels = Fixtures.labels();
                         int[] want = new int[rows.length];
                         for (int i = 0; i < rows.length; i++) {
-                            want[i] = labels[rows[i]];
+                            // default: the class ordinal (labels sorted: -5 -> 0, 3 -> 1, 7 -> 2, ...)
+                            want[i] = labelValues ? labels[rows[i]] : sampler.classes().ordinalOf(labels[rows[i]]);
                         }
                         assertArrayEquals(want, y.toIntArray());
                         assertEquals(12, batch.getSize());
@@ -311,14 +312,15 @@ class BalancedDatasetTest {
             Batch batch = it.next();
             BalancedDataset.SlotBatch slotBatch = (BalancedDataset.SlotBatch) batch;
             ByteBuffer features = slotBatch.slot().featureBytes(0);
-            ByteBuffer labels = slotBatch.slot().labelBytes();
+            ByteBuffer labels = slotBatch.slot().ordinalBytes();
             features.putFloat(5 * Float.BYTES, -1234.5f);
             labels.putInt(3 * Integer.BYTES, 987654);
             assertEquals(-1234.5f, batch.getData().head().toFloatArray()[5], "a write into the slot shows in the NDArray");
             assertEquals(987654, batch.getLabels().head().toIntArray()[3], "a write into the slot shows in the labels");
 
             IllegalStateException held = assertThrows(IllegalStateException.class, it::next);
-            assertTrue(held.getMessage().contains("close() a batch before taking more"), held.getMessage());
+            assertEquals("batch 0 of epoch 0 is still open in this thread and holds the slot that batch 1 needs:"
+                    + " close batches in the order they were taken (at most 1 open at once)", held.getMessage());
             batch.close();
             assertNull(slotBatch.slot());
             batch.close(); // twice: nothing happens

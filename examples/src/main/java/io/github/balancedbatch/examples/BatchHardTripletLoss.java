@@ -11,7 +11,8 @@ import ai.djl.training.loss.Loss;
  * class and the nearest sample of another class, {@code mean(max(0, d(a, p) - d(a, n) + margin))}.
  *
  * <p>Expects L2-normalised embeddings (B, D) as the prediction and label values (B) as the label;
- * distances are Euclidean, {@code sqrt(2 - 2 cos)}.
+ * distances are Euclidean, {@code sqrt(2 - 2 cos)}. Every constant is a {@link Models#constant}: an
+ * {@code NDArray} that lives until the batch closes, never a Java number (see there why).
  */
 final class BatchHardTripletLoss extends Loss {
     /** Larger than any distance between unit vectors (at most 2). */
@@ -27,10 +28,11 @@ final class BatchHardTripletLoss extends Loss {
     public NDArray evaluate(NDList labels, NDList predictions) {
         NDArray e = predictions.singletonOrThrow();
         NDArray y = labels.singletonOrThrow();
-        NDArray distance = e.matMul(e.transpose()).mul(-2f).add(2f).maximum(1e-12f).sqrt();
+        NDArray distance = e.matMul(e.transpose()).mul(Models.constant(e, -2f)).add(Models.constant(e, 2f))
+                .maximum(Models.constant(e, 1e-12f)).sqrt();
         NDArray same = y.expandDims(1).eq(y.expandDims(0)).toType(DataType.FLOAT32, false);
         NDArray hardestPositive = distance.mul(same).max(new int[] {1});
-        NDArray hardestNegative = distance.add(same.mul(FAR)).min(new int[] {1});
-        return hardestPositive.sub(hardestNegative).add(margin).maximum(0f).mean();
+        NDArray hardestNegative = distance.add(same.mul(Models.constant(e, FAR))).min(new int[] {1});
+        return hardestPositive.sub(hardestNegative).add(Models.constant(e, margin)).maximum(Models.constant(e, 0f)).mean();
     }
 }

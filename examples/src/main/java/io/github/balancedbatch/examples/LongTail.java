@@ -2,10 +2,7 @@ package io.github.balancedbatch.examples;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
@@ -47,12 +44,7 @@ final class LongTail {
     record Variant(String name, Maker maker) {
         /** Plain shuffled batches (DJL's ArrayDataset with a seeded shuffle). */
         static Variant shuffled(String name) {
-            return new Variant(name, (manager, lt, seed) -> new ArrayDataset.Builder()
-                    .setData(manager.create(lt.bytes, new Shape(lt.size(), FashionMnist.SIDE, FashionMnist.SIDE),
-                            DataType.FLOAT32))
-                    .optLabels(manager.create(lt.labels))
-                    .setSampling(new ShuffledSampler(BATCH, seed))
-                    .build());
+            return new Variant(name, (manager, lt, seed) -> Training.shuffled(manager, lt, BATCH, seed));
         }
 
         /** P x K batches from the balanced sampler, configured further by {@code options}. */

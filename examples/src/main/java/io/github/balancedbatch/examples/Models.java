@@ -51,7 +51,21 @@ final class Models {
     }
 
     static NDArray unit(NDArray x) {
-        return x.div(x.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f));
+        return x.div(x.square().sum(new int[] {1}, true).sqrt().maximum(constant(x, 1e-12f)));
+    }
+
+    /**
+     * {@code value} as a 0-d float32 NDArray in {@code like}'s manager, so that it lives until that
+     * manager closes (in training: the batch's, after the step). Use it instead of a Java number in
+     * any operation that autograd differentiates. DJL 0.36's PyTorch engine turns the number of
+     * {@code x.mul(2f)}, {@code x.maximum(0f)} ... into a tensor over a temporary direct buffer and
+     * closes it as soon as the operation returns, but autograd keeps that tensor for the backward
+     * pass (the factor of a product, the bound of a maximum): when a garbage collection frees the
+     * buffer in between, backward reads freed memory, and training results change from run to run
+     * (see docs/djl.md).
+     */
+    static NDArray constant(NDArray like, float value) {
+        return like.getManager().create(value);
     }
 
     /** The images of {@code split} rows {@code [from, from + count)} as an NDArray over their bytes (no copy). */

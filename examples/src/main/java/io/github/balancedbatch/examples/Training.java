@@ -2,11 +2,14 @@ package io.github.balancedbatch.examples;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.loss.Loss;
@@ -37,6 +40,19 @@ final class Training {
         double computeMillis() {
             return steps == 0 ? 0 : computeNanos / 1e6 / steps;
         }
+    }
+
+    /**
+     * Plain shuffled batches of {@code batch} images of {@code split}, the usual way to train: DJL's
+     * {@code ArrayDataset} over the split's bytes (no copy) with a seeded shuffle per epoch.
+     */
+    static Dataset shuffled(NDManager manager, FashionMnist.Split split, int batch, long seed) {
+        return new ArrayDataset.Builder()
+                .setData(manager.create(split.bytes, new Shape(split.size(), FashionMnist.SIDE, FashionMnist.SIDE),
+                        DataType.FLOAT32))
+                .optLabels(manager.create(split.labels))
+                .setSampling(new ShuffledSampler(batch, seed))
+                .build();
     }
 
     /** A model and its trainer, initialised from {@code seed}, for {@code steps} steps of batches of {@code batch}. */

@@ -63,13 +63,14 @@ class MainTest {
     void runsEndToEndAndEndsWithTheMachineReadableLines(@TempDir Path dir) throws IOException {
         write(dir, FashionMnist.TRAIN_IMAGES, FashionMnist.TRAIN_LABELS, 200, 1);
         write(dir, FashionMnist.TEST_IMAGES, FashionMnist.TEST_LABELS, 20, 2);
-        Run r = run("fashion-mnist", "--data", dir.toString(), "--steps-scale", "0.005", "--seeds", "1");
+        String[] args = {"fashion-mnist", "--data", dir.toString(), "--steps-scale", "0.005", "--seeds", "1"};
+        Run r = run(args);
         assertEquals(0, r.status(), r.err());
         List<String> lines = r.out().lines().toList();
         String[] samplers = {"shuffled", "balanced", "square-root", "progressive"};
-        List<String> last = lines.subList(lines.size() - 2 - samplers.length, lines.size());
-        Matcher recall = Pattern.compile("recall@1: raw-pixels=" + NUMBER + " before=" + NUMBER + " after=" + NUMBER)
-                .matcher(last.get(0));
+        List<String> last = lines.subList(lines.size() - 1 - samplers.length, lines.size());
+        Matcher recall = Pattern.compile("recall@1: raw-pixels=" + NUMBER + " before=" + NUMBER + " after=" + NUMBER
+                + " shuffled=" + NUMBER).matcher(last.get(0));
         assertTrue(recall.matches(), last.get(0));
         for (int i = 0; i < samplers.length; i++) {
             String sampler = samplers[i];
@@ -81,12 +82,18 @@ class MainTest {
                 assertTrue(v >= 0 && v <= 1, last.get(1 + i));
             }
         }
-        Matcher wait = Pattern.compile("wait: inline=" + NUMBER + " pipeline=" + NUMBER + " compute=" + NUMBER + " ms/step")
-                .matcher(last.get(last.size() - 1));
-        assertTrue(wait.matches(), last.get(last.size() - 1));
-        assertTrue(Double.parseDouble(wait.group(3)) > 0, last.get(last.size() - 1));
+        Matcher wait = Pattern.compile(".* data path: waiting for the next batch " + NUMBER + " ms/step inline, " + NUMBER
+                + " with the pipeline; a step computes for " + NUMBER + " ms").matcher(lines.get(lines.size() - 3 - samplers.length));
+        assertTrue(wait.matches(), lines.get(lines.size() - 3 - samplers.length));
+        assertTrue(Double.parseDouble(wait.group(3)) > 0, wait.group());
         // the bars make the synthetic classes separable by their pixels, far above chance (0.1)
         assertTrue(Double.parseDouble(recall.group(1)) > 0.3, last.get(0));
+
+        Run again = run(args);
+        assertEquals(0, again.status(), again.err());
+        List<String> lines2 = again.out().lines().toList();
+        assertEquals(last, lines2.subList(lines2.size() - 1 - samplers.length, lines2.size()),
+                "the machine-readable lines of a second run");
     }
 
     @Test
