@@ -23,35 +23,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every {@code ```java} block of the README compiles, so the documentation cannot rot. It lives in
- * this module because its test class path holds everything the README shows: the core and DJL. Each block
- * becomes the body of a method in a class that extends {@link #CONTEXT}: the names a README
- * snippet takes as given (the user's labels, their training step, a sampler made earlier on the
- * page, ...) are declared there, and every other name must come from the snippet itself or from
- * the imports below.
+ * Every {@code ```java} block of the README and of {@code docs/*.md} compiles, so the documentation
+ * cannot rot. It lives in this module because its test class path holds everything the documents
+ * show: the core and DJL. A block starts with its own imports (a reader copies them with the code:
+ * nothing is imported for it) and the rest becomes the body of a method in a class that extends
+ * {@link #CONTEXT}: the names a snippet takes as given (the user's labels, their training step, a
+ * sampler made earlier on the page, ...) are declared there.
  */
 class ReadmeSnippetsTest {
-    static final Path README = Path.of("..", "README.md");
+    static final Path ROOT = Path.of("..");
 
-    static final String IMPORTS = String.join("\n",
-            "import ai.djl.ndarray.*;",
-            "import ai.djl.ndarray.types.*;",
-            "import ai.djl.training.*;",
-            "import io.github.balancedbatch.data.*;",
-            "import io.github.balancedbatch.djl.*;",
-            "import io.github.balancedbatch.npy.*;",
-            "import io.github.balancedbatch.pipeline.*;",
-            "import io.github.balancedbatch.sampler.*;",
-            "import java.nio.*;",
-            "import java.nio.file.*;",
-            "import java.util.*;");
-
-    /** What the README's snippets take as given. */
+    /** What the snippets take as given, with fully qualified types so that snippets import their own. */
     static final String CONTEXT = String.join("\n",
-            "abstract class ReadmeContext {",
+            "abstract class DocContext {",
             "    int[] labels; int[] rows; int epochs; long steps; int startEpoch; int startBatch;",
-            "    NDManager manager; Trainer trainer;",
-            "    BalancedBatchSampler sampler; BatchCursor cursor; FeatureMatrix images; FeatureMatrix masks;",
+            "    ai.djl.ndarray.NDManager manager; ai.djl.training.Trainer trainer;",
+            "    io.github.balancedbatch.sampler.BalancedBatchSampler sampler;",
+            "    io.github.balancedbatch.sampler.BatchCursor cursor;",
+            "    io.github.balancedbatch.data.FeatureMatrix images; io.github.balancedbatch.data.FeatureMatrix masks;",
             "    abstract void train(Object... data);",
             "}");
 
@@ -73,28 +62,65 @@ class ReadmeSnippetsTest {
         return blocks;
     }
 
-    @Test
-    void everyJavaBlockOfTheReadmeCompiles(@TempDir Path out) throws IOException {
-        List<String> blocks = javaBlocks(Files.readString(README));
-        assertFalse(blocks.isEmpty(), "the README shows Java code");
-        List<JavaFileObject> sources = new ArrayList<>();
-        sources.add(source("ReadmeContext", IMPORTS + "\n" + CONTEXT));
-        for (int i = 0; i < blocks.size(); i++) {
-            String name = "ReadmeSnippet" + i;
-            sources.add(source(name, IMPORTS + "\nabstract class " + name + " extends ReadmeContext {\n"
-                    + "    void run() throws Exception {\n" + blocks.get(i) + "    }\n}\n"));
+    /** A block as a compilation unit: its leading import lines, then the rest as a method body. */
+    static String unit(String className, String block) {
+        StringBuilder imports = new StringBuilder();
+        StringBuilder body = new StringBuilder();
+        boolean head = true;
+        for (String line : block.split("\n", -1)) {
+            if (head && (line.startsWith("import ") || line.isBlank())) {
+                imports.append(line).append('\n');
+            } else {
+                head = false;
+                body.append(line).append('\n');
+            }
         }
+        return imports + "abstract class " + className + " extends DocContext {\n"
+                + "    void run() throws Exception {\n" + body + "    }\n}\n";
+    }
+
+    /** README.md, then every docs/*.md in name order. */
+    static List<Path> documents() throws IOException {
+        List<Path> docs = new ArrayList<>();
+        docs.add(ROOT.resolve("README.md"));
+        try (var files = Files.list(ROOT.resolve("docs"))) {
+            files.filter(f -> f.toString().endsWith(".md")).sorted().forEach(docs::add);
+        }
+        return docs;
+    }
+
+    @Test
+    void everyJavaBlockOfTheReadmeAndTheDocsCompiles(@TempDir Path out) throws IOException {
+        List<JavaFileObject> sources = new ArrayList<>();
+        sources.add(source("DocContext", CONTEXT));
+        int readme = 0;
+        for (Path doc : documents()) {
+            List<String> blocks = javaBlocks(Files.readString(doc));
+            if (doc.getFileName().toString().equals("README.md")) {
+                readme = blocks.size();
+            }
+            String stem = doc.getFileName().toString().replaceAll("[^A-Za-z0-9]", "_");
+            for (int i = 0; i < blocks.size(); i++) {
+                String name = stem + "_block" + i;
+                sources.add(source(name, unit(name, blocks.get(i))));
+            }
+        }
+        assertTrue(readme > 0, "the README shows Java code");
         assertTrue(compile(sources, out).isEmpty(), () -> compile(sources, out));
     }
 
-    /** The test itself fails on a snippet that does not compile. */
+    /** The test itself fails on a snippet that does not compile, and on one that lacks an import. */
     @Test
     void aBrokenSnippetIsCaught(@TempDir Path out) {
-        List<JavaFileObject> sources = List.of(source("ReadmeContext", IMPORTS + "\n" + CONTEXT),
-                source("Broken", IMPORTS + "\nabstract class Broken extends ReadmeContext {\n void run() throws Exception {\n"
-                        + javaBlocks("```java\nint batch = 1;\nint batch = 2;\n```\n").get(0) + "}\n}\n"));
-        String errors = compile(sources, out);
+        String twice = javaBlocks("```java\nint batch = 1;\nint batch = 2;\n```\n").get(0);
+        String errors = compile(List.of(source("DocContext", CONTEXT), source("Broken", unit("Broken", twice))), out);
         assertTrue(errors.contains("already defined"), errors);
+        String noImport = "BalancedBatchSampler s = sampler;\n";
+        errors = compile(List.of(source("DocContext", CONTEXT), source("NoImport", unit("NoImport", noImport))), out);
+        assertTrue(errors.contains("cannot find symbol"), errors);
+        String imported = "import io.github.balancedbatch.sampler.BalancedBatchSampler;\n\nBalancedBatchSampler s = sampler;\n";
+        errors = compile(List.of(source("DocContext", CONTEXT), source("Imported", unit("Imported", imported))), out);
+        assertEquals("", errors);
     }
 
     /** Compiles against the test class path; returns the errors, empty if none. */
