@@ -44,7 +44,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!(seconds > 0 && seconds <= 3600)) {
             throw new CliException("--seconds must be in (0, 3600], got " + seconds);
         }
-        ClassIndex index = LabelFiles.read(sampling.labels);
+        ClassIndex index = LabelInput.read(sampling.labels);
         FeatureMatrix matrix = features == null ? null : FeatureFiles.map(features, index.sampleCount(), sampling.labels);
         BalancedBatchSampler sampler = sampling.build(index);
         PrintWriter out = spec.commandLine().getOut();

@@ -69,7 +69,7 @@ final class InspectCommand implements Callable<Integer> {
             describe(out, FeatureFiles.map(features));
             return 0;
         }
-        ClassIndex index = LabelFiles.read(labels);
+        ClassIndex index = LabelInput.read(labels);
         int m = strategy.minimum();
         int eligible = 0;
         long eligibleSamples = 0;

@@ -52,7 +52,7 @@ final class ReportCommand implements Callable<Integer> {
         if (epoch < 0) {
             throw new CliException("--epoch must be at least 0, got " + epoch);
         }
-        ClassIndex index = LabelFiles.read(sampling.labels);
+        ClassIndex index = LabelInput.read(sampling.labels);
         BalancedBatchSampler sampler = sampling.build(index);
         sampling.reportSeed(sampler, spec.commandLine().getErr());
         long[] drawn = ClassStats.drawnPerClass(sampler, epoch);

@@ -90,7 +90,7 @@ final class SampleCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         checkArguments();
-        ClassIndex index = LabelFiles.read(sampling.labels);
+        ClassIndex index = LabelInput.read(sampling.labels);
         FeatureFiles.Stamp stamp = features == null ? null : FeatureFiles.stamp(features);
         FeatureMatrix matrix = features == null ? null : FeatureFiles.map(features, index.sampleCount(), sampling.labels);
         BalancedBatchSampler sampler = sampling.build(index);

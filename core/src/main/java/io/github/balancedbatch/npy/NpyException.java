@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Thrown when a {@code .npy} file is malformed, inconsistent, or uses a feature this package
- * deliberately does not support. The message is {@code file + ": " + problem} and always names
- * what is wrong (the offending dtype, dimension, row, or lengths).
+ * Thrown when a {@code .npy} file (or a text label file read by {@link LabelFiles}) is malformed,
+ * inconsistent, or uses a feature this package deliberately does not support. The message is
+ * {@code file + ": " + problem} and always names what is wrong (the offending dtype, dimension,
+ * row, line, or lengths).
  *
  * <p>Plain I/O failures (missing file, permission denied, disk errors) are reported with the
  * ordinary {@link IOException} subclasses instead, so callers can tell "bad content" apart from

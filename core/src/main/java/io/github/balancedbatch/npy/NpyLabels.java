@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Class labels read from a {@code .npy} file: either a 1-D integer array (or a 2-D integer column of
+ * Class labels read from a {@code .npy} file (or, through {@link LabelFiles}, a text file): either a 1-D integer array (or a 2-D integer column of
  * shape (N, 1), as Keras data sets store {@code y_train}), or a 2-D one-hot matrix of at least two
  * columns (as written by Keras {@code to_categorical}) reduced to the column index of each row.
  *
@@ -48,6 +48,11 @@ public final class NpyLabels {
         return oneHot;
     }
 
+    /** Labels read from a text file: one value per row, not one-hot. */
+    static NpyLabels ofText(int[] labels) {
+        return new NpyLabels(labels, false, -1);
+    }
+
     /** Number of columns of the one-hot matrix, or -1 for 1-D labels. */
     public int width() {
         return width;
@@ -78,6 +83,10 @@ public final class NpyLabels {
      */
     public static NpyLabels read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (!LabelFiles.isNpy(file)) {
+                throw new NpyException(file, "not a .npy file (it does not start with \\x93NUMPY);"
+                        + " LabelFiles.read also reads text labels, one integer per line");
+            }
             NpyHeader h = NpyHeader.read(file, ch);
             NpyType type = h.type();
             String shape = NpyHeader.shapeString(h.shape());

@@ -29,8 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>A symbolic link is followed: {@link #path()} is the file it points to, which is replaced;
  *       the link stays a link.
  *   <li>A character device or a named pipe is a {@link Kind#STREAM}: written straight through
- *       ({@code /dev/null}, a shell's {@code >(consumer)}); nothing is ever created, moved or deleted
- *       there.
+ *       ({@code /dev/null}, a shell's {@code >(consumer)}, {@code /dev/stdout} or
+ *       {@code /proc/self/fd/N} open on a pipe); nothing is ever created, moved or deleted there.
  *   <li>Anything else (directory, socket, block device) is refused by {@link #of(Path)}.
  * </ul>
  *
@@ -73,6 +73,16 @@ public final class OutputTarget {
     public static OutputTarget of(Path target) throws IOException {
         Objects.requireNonNull(target, "target");
         Path p = target.toAbsolutePath();
+        // What the kernel opens, links followed: /dev/stdout, /dev/fd/N and /proc/self/fd/N end in a
+        // link named "pipe:[...]" that is no path, so a pipe or device is recognised as opened.
+        String opened = unixType(p, true);
+        if (opened.equals("character device") || opened.equals("named pipe")) {
+            return new OutputTarget(target, p, Kind.STREAM);
+        }
+        if (opened.equals("socket")) {
+            throw new IOException(target + " is a socket: only a regular file, a character device"
+                    + " or a named pipe is written");
+        }
         for (int hops = 0; Files.isSymbolicLink(p); hops++) {
             if (hops == MAX_LINKS) {
                 throw new IOException(target + ": too many levels of symbolic links");
@@ -98,7 +108,7 @@ public final class OutputTarget {
         if (a.isDirectory()) {
             throw new IOException(target + " is a directory" + followed(target, p));
         }
-        String type = unixType(p);
+        String type = unixType(p, false);
         if (type.equals("character device") || type.equals("named pipe")) {
             return new OutputTarget(target, p, Kind.STREAM);
         }
@@ -110,11 +120,17 @@ public final class OutputTarget {
         return p.equals(target.toAbsolutePath()) ? "" : " (" + p + ")";
     }
 
-    /** The file type from the POSIX mode bits, or "special file" where they cannot be read. */
-    private static String unixType(Path p) {
+    /**
+     * The file type from the POSIX mode bits ({@code follow}: of what the links lead to), "missing"
+     * if there is nothing there, or "special file" where the bits cannot be read.
+     */
+    private static String unixType(Path p, boolean follow) {
         int mode;
         try {
-            mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            mode = (Integer) (follow ? Files.getAttribute(p, "unix:mode")
+                    : Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS));
+        } catch (NoSuchFileException e) {
+            return "missing";
         } catch (IOException | RuntimeException e) {
             return "special file";
         }
@@ -127,6 +143,10 @@ public final class OutputTarget {
                 return "block device";
             case 0140000:
                 return "socket";
+            case 0100000:
+                return "regular file";
+            case 0040000:
+                return "directory";
             default:
                 return "special file";
         }

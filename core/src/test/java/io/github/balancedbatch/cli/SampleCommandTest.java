@@ -200,7 +200,7 @@ class SampleCommandTest {
                 "--samples-per-class", "1"), "Missing required option: '--out=PATH'");
         assertRefused(Cli.run("shuffle-all"), "Unmatched argument at index 0: 'shuffle-all'");
         assertRefused(Cli.run("sample", "--labels", "/", "--classes-per-batch", "1", "--samples-per-class", "1", "--out",
-                out.toString()), "/ is a directory, not a label file");
+                out.toString()), "/: is a directory, not a label file");
         assertRefused(Cli.run("report", "--labels", labelFile.toString(), "--classes-per-batch", "1", "--samples-per-class",
                 "1", "--out", "/"), "--out / is not a file name");
         assertRefused(Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "1", "--samples-per-class",

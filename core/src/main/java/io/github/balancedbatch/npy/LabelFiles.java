@@ -1,48 +1,45 @@
-package io.github.balancedbatch.cli;
+package io.github.balancedbatch.npy;
 
-import io.github.balancedbatch.npy.NpyException;
-import io.github.balancedbatch.npy.NpyLabels;
-import io.github.balancedbatch.sampler.ClassIndex;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** Reads a label file: {@code .npy} (see the npy package) or text with one integer per line. */
-final class LabelFiles {
+/**
+ * Reads a label file in either format the command-line tool takes: {@code .npy} (everything
+ * {@link NpyLabels#read} accepts; recognised by its magic string whatever the file's name) or UTF-8
+ * text with one integer label per line (surrounding blanks allowed, a blank line only at the very
+ * end, a byte order mark at the start skipped).
+ *
+ * <p>Stateless and thread-safe. Allocates the result and a read buffer per call.
+ */
+public final class LabelFiles {
     private LabelFiles() {
     }
 
-    /** Groups the labels of {@code path}; every problem becomes a {@link CliException} naming the file. */
-    static ClassIndex read(Path path) {
-        try {
-            if (Files.isDirectory(path)) {
-                throw new CliException(path + " is a directory, not a label file");
-            }
-            Path name = path.getFileName();
-            if (name != null && name.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy") || isNpy(path)) {
-                NpyLabels labels = NpyLabels.read(path);
-                return labels.oneHot()
-                        ? ClassIndex.ofColumns(labels.labels(), labels.width())
-                        : ClassIndex.of(labels.labels());
-            }
-            return ClassIndex.of(readText(path));
-        } catch (NpyException e) {
-            throw new CliException(e.getMessage());
-        } catch (NoSuchFileException e) {
-            throw new CliException(path + ": no such file");
-        } catch (IOException e) {
-            throw new CliException(path + ": cannot read: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new CliException(path + ": " + e.getMessage());
+    /**
+     * The labels of {@code file}, in either format.
+     *
+     * @throws NpyException if the content is not usable as labels; the message names the file and
+     *     the row or line
+     * @throws java.nio.file.NoSuchFileException if there is no such file
+     * @throws IOException if the file is a directory or cannot be read
+     */
+    public static NpyLabels read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new NpyException(file, "is a directory, not a label file");
         }
+        Path name = file.getFileName();
+        if (name != null && name.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy") || isNpy(file)) {
+            return NpyLabels.read(file);
+        }
+        return NpyLabels.ofText(readText(file));
     }
 
     /** Whether the file starts with the {@code .npy} magic string, whatever its name. */
-    private static boolean isNpy(Path path) throws IOException {
+    static boolean isNpy(Path path) throws IOException {
         byte[] start = new byte[NPY_MAGIC.length];
         try (java.io.InputStream in = Files.newInputStream(path)) {
             return in.readNBytes(start, 0, start.length) == start.length && java.util.Arrays.equals(start, NPY_MAGIC);
@@ -55,7 +52,7 @@ final class LabelFiles {
      * One integer per line, surrounding blanks allowed; a blank line only at the very end. A UTF-8
      * byte order mark at the start is skipped.
      */
-    static int[] readText(Path path) throws IOException {
+    private static int[] readText(Path path) throws IOException {
         IntArrayList labels = new IntArrayList();
         int blank = 0;
         try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
@@ -74,27 +71,27 @@ final class LabelFiles {
                     continue;
                 }
                 if (blank != 0) {
-                    throw new CliException(path + " line " + blank + ": blank line (expected one integer label per line)");
+                    throw new NpyException(path, "line " + blank + ": blank line (expected one integer label per line)");
                 }
                 labels.add(parse(path, number, s));
             }
         } catch (java.nio.charset.CharacterCodingException e) {
-            throw new CliException(path + ": not a UTF-8 text file (expected one integer label per line, or .npy)");
+            throw new NpyException(path, "not a UTF-8 text file (expected one integer label per line, or .npy)");
         }
         if (labels.isEmpty()) {
-            throw new CliException(path + ": no labels");
+            throw new NpyException(path, "no labels");
         }
         return labels.toIntArray();
     }
 
-    private static int parse(Path path, int line, String s) {
+    private static int parse(Path path, int line, String s) throws NpyException {
         int i = s.startsWith("-") || s.startsWith("+") ? 1 : 0;
         boolean digits = i < s.length();
         for (int j = i; j < s.length(); j++) {
             digits &= s.charAt(j) >= '0' && s.charAt(j) <= '9';
         }
         if (!digits) {
-            throw new CliException(path + " line " + line + ": '" + shorten(s) + "' is not an integer label");
+            throw new NpyException(path, "line " + line + ": '" + shorten(s) + "' is not an integer label");
         }
         long v = 0;
         for (int j = i; j < s.length() && v <= Integer.MAX_VALUE + 1L; j++) {
@@ -102,13 +99,13 @@ final class LabelFiles {
         }
         v = s.charAt(0) == '-' ? -v : v;
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw new CliException(path + " line " + line + ": " + shorten(s) + " is outside the int range");
+            throw new NpyException(path, "line " + line + ": " + shorten(s) + " is outside the int range");
         }
         return (int) v;
     }
 
     /** At most 40 characters of {@code s}, with control characters escaped so a message stays one line. */
-    static String shorten(String s) {
+    public static String shorten(String s) {
         String t = s.length() <= 40 ? s : s.substring(0, 37) + "...";
         StringBuilder b = new StringBuilder(t.length() + 8);
         for (int i = 0; i < t.length(); i++) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Label files as users really have them: Keras columns, byte order marks, odd names, odd bytes. */
-class LabelFilesTest {
+class LabelInputTest {
     @TempDir
     Path dir;
 
@@ -36,13 +36,13 @@ class LabelFilesTest {
 
     @Test
     void aKerasColumnOfShapeN1HoldsClassIds() throws IOException {
-        ClassIndex index = LabelFiles.read(column("y_train.npy", NpyType.INT32, 6, 9, 9, 4, 1, 1, 2, 7, 8, 3));
+        ClassIndex index = LabelInput.read(column("y_train.npy", NpyType.INT32, 6, 9, 9, 4, 1, 1, 2, 7, 8, 3));
         assertEquals(10, index.sampleCount());
         assertEquals(8, index.classCount());
         assertEquals(9, index.label(7));
         assertEquals(2, index.size(index.ordinalOf(9)));
         CliException e = assertThrows(CliException.class,
-                () -> LabelFiles.read(column("floats.npy", NpyType.FLOAT32, 0, 1, 1)));
+                () -> LabelInput.read(column("floats.npy", NpyType.FLOAT32, 0, 1, 1)));
         assertTrue(e.getMessage().contains("a label column of shape (3, 1) must hold integer class ids, but the dtype is <f4"),
                 e.getMessage());
     }
@@ -51,7 +51,7 @@ class LabelFilesTest {
     void aByteOrderMarkIsSkipped() throws IOException {
         Path p = dir.resolve("bom.txt");
         Files.write(p, "\uFEFF3\n1\n3\n".getBytes(StandardCharsets.UTF_8));
-        ClassIndex index = LabelFiles.read(p);
+        ClassIndex index = LabelInput.read(p);
         assertEquals(3, index.sampleCount());
         assertEquals(2, index.size(index.ordinalOf(3)));
     }
@@ -62,10 +62,10 @@ class LabelFilesTest {
         Files.write(p, "1\n2\u001b[31mred\r\u0007x\n".getBytes(StandardCharsets.UTF_8));
         Cli r = Cli.run("inspect", "--labels", p.toString());
         assertEquals(2, r.status());
-        assertEquals("error: " + p + " line 2: '2\\u001b[31mred' is not an integer label", r.err().strip());
+        assertEquals("error: " + p + ": line 2: '2\\u001b[31mred' is not an integer label", r.err().strip());
         Path q = dir.resolve("nul.txt");
         Files.write(q, "1\n\u0000\u0085\n".getBytes(StandardCharsets.UTF_8));
-        assertEquals("error: " + q + " line 2: '\\u0000\\u0085' is not an integer label",
+        assertEquals("error: " + q + ": line 2: '\\u0000\\u0085' is not an integer label",
                 Cli.run("inspect", "--labels", q.toString()).err().strip());
     }
 
@@ -73,10 +73,10 @@ class LabelFilesTest {
     void aNumpyFileIsRecognisedByItsMagicWhateverItsName() throws IOException {
         Path npy = column("y.npy", NpyType.INT32, 5, 5, 7);
         Path plain = Files.move(npy, dir.resolve("labels"));
-        ClassIndex index = LabelFiles.read(plain);
+        ClassIndex index = LabelInput.read(plain);
         assertEquals(3, index.sampleCount());
         assertEquals(7, index.label(1));
         Path dat = Files.copy(plain, dir.resolve("labels.dat"));
-        assertEquals(2, LabelFiles.read(dat).classCount());
+        assertEquals(2, LabelInput.read(dat).classCount());
     }
 }

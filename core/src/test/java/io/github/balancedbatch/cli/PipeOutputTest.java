@@ -1,0 +1,66 @@
+package io.github.balancedbatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Pipes reached through a path (a shell's {@code >(consumer)}, {@code /dev/stdout} and
+ * {@code /proc/self/fd/1} on a pipe) are written straight through: the tool runs in its own JVM
+ * under bash, and what reaches the far end of the pipe equals the file a plain run writes.
+ */
+class PipeOutputTest {
+    @TempDir
+    Path dir;
+
+    private Path labels;
+    private Path reference;
+
+    @BeforeEach
+    void writeLabelsAndReference() throws IOException {
+        labels = dir.resolve("labels.txt");
+        Files.writeString(labels, IntStream.range(0, 300).mapToObj(i -> Integer.toString(i % 12))
+                .collect(Collectors.joining("\n", "", "\n")));
+        reference = dir.resolve("reference.npy");
+        Cli r = Cli.run("sample", "--labels", labels.toString(), "--classes-per-batch", "4", "--samples-per-class", "3", "--seed", "5",
+                "--batches", "7", "--out", reference.toString());
+        assertEquals(0, r.status(), r.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--out /dev/stdout | cat > piped.npy",
+            "--out /proc/self/fd/1 | cat > piped.npy",
+            "--out >(cat > piped.npy)",
+            "--out /dev/fd/3 3> >(cat > piped.npy)"})
+    void aPipeNamedByAPathGetsTheSameBytesAsAFile(String redirection) throws Exception {
+        Path bash = Path.of("/bin/bash");
+        assumeTrue(Files.isExecutable(bash) && Files.isDirectory(Path.of("/proc/self/fd")), "needs bash and /proc");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String command = "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
+                + Main.class.getName() + " sample --labels '" + labels + "' --classes-per-batch 4 --samples-per-class 3 --seed 5 --batches 7 "
+                + redirection + "; status=${PIPESTATUS[0]}; wait; exit $status";
+        Process p = new ProcessBuilder(List.of(bash.toString(), "-c", command)).directory(dir.toFile())
+                .redirectError(dir.resolve("stderr.txt").toFile()).start();
+        assertEquals(true, p.waitFor(120, TimeUnit.SECONDS), "the tool did not finish");
+        String err = Files.readString(dir.resolve("stderr.txt"));
+        assertEquals(0, p.exitValue(), err);
+        Path piped = dir.resolve("piped.npy");
+        for (int i = 0; i < 100 && Files.size(piped) < Files.size(reference); i++) {
+            Thread.sleep(50); // a process substitution may still be writing after bash exits
+        }
+        assertArrayEquals(Files.readAllBytes(reference), Files.readAllBytes(piped), redirection + File.separator + err);
+    }
+}
