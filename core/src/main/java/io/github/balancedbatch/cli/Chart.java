@@ -26,9 +26,13 @@ final class Chart {
     /** Target share of one class under the sampler's strategy, per bar; null to draw no targets. */
     private final double[] target;
     private final boolean grouped;
+    /** Per bar: the label value of its class (bars of one class each), or null for buckets. */
+    private final int[] label;
 
-    private Chart(int[] firstRank, int[] lastRank, double[] raw, double[] sampled, double[] target, boolean grouped) {
+    private Chart(int[] firstRank, int[] lastRank, int[] label, double[] raw, double[] sampled, double[] target,
+            boolean grouped) {
         this.firstRank = firstRank;
+        this.label = label;
         this.lastRank = lastRank;
         this.raw = raw;
         this.sampled = sampled;
@@ -75,7 +79,14 @@ final class Chart {
             raw[b] = r / index.sampleCount() / (to - from);
             sampled[b] = total == 0 ? 0 : s / total / (to - from);
         }
-        return new Chart(first, last, raw, sampled, target, bars < n);
+        int[] label = null;
+        if (bars == n) {
+            label = new int[bars];
+            for (int b = 0; b < bars; b++) {
+                label[b] = index.label(order[b]);
+            }
+        }
+        return new Chart(first, last, label, raw, sampled, target, bars < n);
     }
 
     int bars() {
@@ -123,6 +134,11 @@ final class Chart {
         s.append(text(LEFT + plotW / 2, HEIGHT - 40, "middle", 12, grouped
                 ? "classes sorted by raw frequency, commonest first (" + raw.length + " bars, each the mean over a bucket of neighbouring ranks)"
                 : "classes sorted by raw frequency, commonest first"));
+        if (label != null && labelsFit(slot)) { // the label values under the bars, where they fit
+            for (int i = 0; i < raw.length; i++) {
+                s.append(text(LEFT + (i + 0.5) * slot, TOP + plotH + 16, "middle", 11, Integer.toString(label[i])));
+            }
+        }
         for (int i = 0; i < raw.length; i++) {
             double x = LEFT + i * slot + (slot - series * bar) / 2;
             s.append(rect("raw", "#9aa5b1", x, raw[i], minExp, maxExp, plotH, bar, i));
@@ -145,9 +161,20 @@ final class Chart {
         return s.toString();
     }
 
+    /** Whether every label value, in 11-pixel digits (about 7 pixels each), fits its bar's slot. */
+    private boolean labelsFit(double slot) {
+        for (int l : label) {
+            if (Integer.toString(l).length() * 7 + 4 > slot) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private String rect(String series, String fill, double x, double v, int minExp, int maxExp, double plotH, double w, int i) {
         double h = v <= 0 ? 0 : Math.max(0, (Math.log10(v) - minExp) / (maxExp - minExp) * plotH);
-        String ranks = firstRank[i] == lastRank[i] ? "class rank " + firstRank[i] : "class ranks " + firstRank[i] + "-" + lastRank[i];
+        String ranks = label != null ? "class " + label[i] + " (rank " + firstRank[i] + ")"
+                : firstRank[i] == lastRank[i] ? "class rank " + firstRank[i] : "class ranks " + firstRank[i] + "-" + lastRank[i];
         return String.format(Locale.ROOT,
                 "<rect class=\"%s\" data-rank=\"%d\" data-share=\"%s\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
                         + "fill=\"%s\"><title>%s, %s: %s</title></rect>%n",

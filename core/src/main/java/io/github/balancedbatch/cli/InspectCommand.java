@@ -3,7 +3,9 @@ package io.github.balancedbatch.cli;
 import static io.github.balancedbatch.cli.ClassStats.count;
 import static io.github.balancedbatch.cli.ClassStats.number;
 
-import io.github.balancedbatch.data.FeatureMatrix;
+import io.github.balancedbatch.npy.NpyHeader;
+import io.github.balancedbatch.npy.NpyType;
+import java.io.IOException;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.ClassIndex;
 import java.io.PrintWriter;
@@ -41,6 +43,10 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     StrategyOptions strategy = new StrategyOptions();
 
+    /** Accepted so that a {@code sample} command line can be inspected as it is; only the shard counts. */
+    @Mixin
+    ShapeOptions shape = new ShapeOptions();
+
     @Option(names = "--epoch", paramLabel = "E", description = "Epoch whose target shares are shown (default 0).")
     int epoch;
 
@@ -58,6 +64,8 @@ final class InspectCommand implements Callable<Integer> {
         if (epoch < 0) {
             throw new CliException("--epoch must be at least 0, got " + epoch);
         }
+        shape.check();
+        int w = shape.worldSize;
         PrintWriter out = spec.commandLine().getOut();
         if (labels == null) {
             if (features == null) {
@@ -66,7 +74,7 @@ final class InspectCommand implements Callable<Integer> {
             if (classesPerBatch != null || samplesPerClass != null) {
                 throw new CliException("--classes-per-batch and --samples-per-class need --labels");
             }
-            describe(out, FeatureFiles.map(features));
+            describe(out, features, null);
             return 0;
         }
         ClassIndex index = LabelInput.read(labels);
@@ -82,7 +90,7 @@ final class InspectCommand implements Callable<Integer> {
         // validates the strategy options before anything is printed
         BalancedBatchSampler targets = strategySampler(index, Math.min(classesPerBatch == null ? 1 : classesPerBatch, eligible));
         if (features != null) {
-            describe(out, FeatureFiles.map(features, index.sampleCount(), labels));
+            describe(out, features, index.sampleCount());
         }
         ClassStats s = new ClassStats(index);
         out.printf(Locale.ROOT, "labels      %s%n", labels);
@@ -106,15 +114,19 @@ final class InspectCommand implements Callable<Integer> {
         }
         if (classesPerBatch != null) {
             int p = classesPerBatch;
-            boolean feasible = p <= eligible;
-            out.printf(Locale.ROOT, "P=%d         %s%n", p, feasible
+            long global = (long) p * w;
+            boolean feasible = global <= eligible;
+            out.printf(Locale.ROOT, "P=%d         %s%s%n", p, feasible
                     ? "feasible (" + count(eligible) + " classes to choose from)"
                     : "NOT feasible: only " + count(eligible) + (strategy.minSamplesPerClass == null
-                            ? " non-empty classes" : " classes with at least " + m + " samples"));
+                            ? " non-empty classes" : " classes with at least " + m + " samples"),
+                    w == 1 ? "" : " for " + count(global) + " classes per batch over " + w + " ranks");
             if (samplesPerClass != null) {
                 long batch = (long) p * samplesPerClass;
-                out.printf(Locale.ROOT, "epoch       %s batches of %s indices (ceil(%s / %s))%n",
-                        count((s.samples + batch - 1) / batch), count(batch), count(s.samples), count(batch));
+                long step = batch * w;
+                out.printf(Locale.ROOT, "epoch       %s batches of %s indices%s (ceil(%s / %s))%n",
+                        count((s.samples + step - 1) / step), count(batch), w == 1 ? "" : " per rank",
+                        count(s.samples), w == 1 ? count(batch) : count(batch) + " x " + w);
             }
         }
         if (targets != null) {
@@ -172,17 +184,47 @@ final class InspectCommand implements Callable<Integer> {
         return ", " + what + (s.minSamplesPerClass() > 1 ? ", classes of at least " + s.minSamplesPerClass() + " samples" : "");
     }
 
-    /** Prints a feature file's type, shape and size. */
-    private void describe(PrintWriter out, FeatureMatrix m) {
-        StringBuilder shape = new StringBuilder("(").append(m.rows());
-        for (int d : m.sampleShape()) {
-            shape.append(", ").append(d);
+    /**
+     * Prints a feature file's type, shape and size, read from its header, and why sampling would
+     * refuse it if it would (a file the header reader cannot read at all is an error).
+     */
+    private void describe(PrintWriter out, Path path, Integer labelRows) {
+        NpyHeader h;
+        try {
+            h = NpyHeader.read(path);
+        } catch (IOException e) {
+            FeatureFiles.map(path); // words the problem as the tool does, and throws
+            throw new CliException(path + ": " + e.getMessage());
         }
-        out.printf(Locale.ROOT, "features    %s%n", features);
-        out.printf(Locale.ROOT, "type        %s ('%s'), %d byte%s per value%n", m.type().name().toLowerCase(Locale.ROOT),
-                m.type().descr(), m.type().size(), m.type().size() == 1 ? "" : "s");
-        out.printf(Locale.ROOT, "shape       %s): %s rows of %s values%n", shape, count(m.rows()), count(m.width()));
-        out.printf(Locale.ROOT, "size        %s bytes (%s per row)%n", count(m.byteSize()), count(m.bytesPerRow()));
+        String refused = null;
+        try {
+            FeatureFiles.map(path);
+        } catch (CliException e) {
+            refused = e.getMessage().startsWith(path + ": ") ? e.getMessage().substring(path.toString().length() + 2) : e.getMessage();
+        }
+        if (refused == null && labelRows != null) {
+            FeatureFiles.map(path, labelRows, labels); // rows that do not line up with the labels are an error
+        }
+        long[] dims = h.shape();
+        long values = 1;
+        for (int i = 1; i < dims.length; i++) {
+            values *= dims[i];
+        }
+        NpyType t = h.type();
+        out.printf(Locale.ROOT, "features    %s%n", path);
+        out.printf(Locale.ROOT, "type        %s ('%s'), %d byte%s per value%n", t.name().toLowerCase(Locale.ROOT),
+                t.descr(), t.size(), t.size() == 1 ? "" : "s");
+        StringBuilder shape = new StringBuilder("(");
+        for (int i = 0; i < dims.length; i++) {
+            shape.append(i == 0 ? "" : ", ").append(dims[i]);
+        }
+        shape.append(dims.length == 1 ? ",)" : ")");
+        out.printf(Locale.ROOT, "shape       %s: %s of %s values%n", shape,
+                dims.length == 0 ? "no" : count(dims[0]) + (dims[0] == 1 ? " row" : " rows"), count(values));
+        out.printf(Locale.ROOT, "size        %s bytes (%s per row)%n", count(h.dataBytes()), count(values * t.size()));
+        if (refused != null) {
+            out.printf(Locale.ROOT, "sampling    refused: %s%n", refused);
+        }
     }
 
     private static double round1(double v) {

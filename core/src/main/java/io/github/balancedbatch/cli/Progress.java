@@ -17,8 +17,11 @@ final class Progress {
     private long next;
     private boolean printed;
 
+    /** Whether stderr is a terminal; tests replace it to see what a terminal gets. */
+    static volatile java.util.function.BooleanSupplier terminal = Progress::stderrIsTerminal;
+
     Progress(PrintWriter err, String what, long total) {
-        this(err, what, total, stderrIsTerminal());
+        this(err, what, total, terminal.getAsBoolean());
     }
 
     /**

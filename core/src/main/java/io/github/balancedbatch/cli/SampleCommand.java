@@ -158,6 +158,10 @@ final class SampleCommand implements Callable<Integer> {
                 throw new CliException(features + ": changed or truncated while being read");
             }
             NpyWriter.commitAll(writers); // all outputs or none
+            if (Progress.terminal.getAsBoolean()) { // a person watching gets what a script reads from the files
+                err.printf(java.util.Locale.ROOT, "wrote %s (%,d batches of %d indices)%s%s%n", out, count, size,
+                        labelsOut == null ? "" : ", " + labelsOut, featuresOut == null ? "" : ", " + featuresOut);
+            }
         } catch (IOException e) {
             throw new CliException("cannot write the output files: " + e.getMessage());
         } catch (InternalError e) { // a mapped page vanished: the features file shrank under us

@@ -19,20 +19,8 @@ final class SamplerOptions {
     @Option(names = "--samples-per-class", required = true, paramLabel = "K", description = "Samples of each class per batch.")
     int samplesPerClass;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Random seed (a long); without it one is chosen and printed on stderr.")
-    Long seed;
-
-    @Option(names = "--no-shuffle", description = "Take classes round-robin in label order and samples in data-set order.")
-    boolean noShuffle;
-
-    @Option(names = "--mix", description = "Mix each batch's entries into random order instead of K consecutive rows per class.")
-    boolean mix;
-
-    @Option(names = "--rank", paramLabel = "R", description = "Data-parallel rank of this process (default 0).")
-    int rank;
-
-    @Option(names = "--world-size", paramLabel = "W", description = "Number of data-parallel ranks (default 1).")
-    int worldSize = 1;
+    @Mixin
+    ShapeOptions shape = new ShapeOptions();
 
     @Mixin
     StrategyOptions strategy = new StrategyOptions();
@@ -46,9 +34,9 @@ final class SamplerOptions {
         check(index);
         BalancedBatchSampler.Builder b = BalancedBatchSampler.builder(index)
                 .classesPerBatch(classesPerBatch).samplesPerClass(samplesPerClass)
-                .shuffle(!noShuffle).mix(mix).shard(rank, worldSize);
-        if (seed != null) {
-            b.seed(seed);
+                .shuffle(!shape.noShuffle).mix(shape.mix).shard(shape.rank, shape.worldSize);
+        if (shape.seed != null) {
+            b.seed(shape.seed);
         }
         try {
             strategy.applyTo(b);
@@ -62,10 +50,8 @@ final class SamplerOptions {
     private void check(ClassIndex index) {
         atLeast("--classes-per-batch", classesPerBatch, 1);
         atLeast("--samples-per-class", samplesPerClass, 1);
-        atLeast("--world-size", worldSize, 1);
-        if (rank < 0 || rank >= worldSize) {
-            throw new CliException("--rank must be in [0, " + worldSize + "), got " + rank);
-        }
+        shape.check();
+        int worldSize = shape.worldSize;
         strategy.check();
         int minimum = strategy.minimum();
         int eligible = 0;
@@ -86,7 +72,7 @@ final class SamplerOptions {
         }
     }
 
-    private static void atLeast(String option, long value, long minimum) {
+    static void atLeast(String option, long value, long minimum) {
         if (value < minimum) {
             throw new CliException(option + " must be at least " + minimum + ", got " + value);
         }
@@ -94,7 +80,7 @@ final class SamplerOptions {
 
     /** Prints {@code seed: S} on {@code err} when the seed was chosen at random (call once input is valid). */
     void reportSeed(BalancedBatchSampler sampler, PrintWriter err) {
-        if (seed == null) {
+        if (shape.seed == null) {
             err.println("seed: " + sampler.seed());
         }
     }

@@ -220,6 +220,8 @@ public final class FeatureMatrix {
         return m;
     }
 
+    private static final String FEATURE_TYPES = "float32, float16, uint8 or int8 ('<f4', '<f2', '|u1', '|i1')";
+
     /**
      * Maps a {@code .npy} file in C order, shape (N, *sample_shape), of little-endian float32
      * ({@code <f4}), float16 ({@code <f2}), uint8 ({@code |u1}) or int8 ({@code |i1}), read-only;
@@ -232,11 +234,20 @@ public final class FeatureMatrix {
     }
 
     static FeatureMatrix map(Path file, long maxRegionBytes) throws IOException {
-        NpyHeader h = NpyHeader.read(file);
+        NpyHeader h;
+        try {
+            h = NpyHeader.read(file);
+        } catch (NpyException e) {
+            if (e.problem().endsWith(NpyType.UNSUPPORTED_LIST)) { // a dtype no reader takes: say which features take
+                String problem = e.problem();
+                throw new NpyException(file, problem.substring(0, problem.length() - NpyType.UNSUPPORTED_LIST.length())
+                        + "; features must be " + FEATURE_TYPES);
+            }
+            throw e;
+        }
         NpyType type = h.type();
         if (!isFeatureType(type)) {
-            throw new NpyException(file, "features must be float32, float16, uint8 or int8"
-                    + " ('<f4', '<f2', '|u1', '|i1'), got '" + type.descr() + "'");
+            throw new NpyException(file, "features must be " + FEATURE_TYPES + ", got '" + type.descr() + "'");
         }
         long[] s = h.shape();
         if (s.length < 1) {

@@ -91,9 +91,14 @@ public enum NpyType {
             throw new NpyException(file, "dtype " + shown
                     + " is big-endian; only little-endian is supported (and the dtype itself is not supported)");
         }
-        throw new NpyException(file, "dtype " + shown + " is not supported; supported: "
-                + "int8/16/32/64, uint8/16/32, float16/32/64 (little-endian)");
+        throw new NpyException(file, "dtype " + shown + " is not supported" + UNSUPPORTED_LIST);
     }
+
+    /**
+     * How an unsupported dtype's message ends: the types this package reads at all. A reader that
+     * takes fewer (features) replaces it with its own list.
+     */
+    public static final String UNSUPPORTED_LIST = "; supported: int8/16/32/64, uint8/16/32, float16/32/64 (little-endian)";
 
     /** Shortens untrusted text for inclusion in a message. */
     static String clip(String s) {

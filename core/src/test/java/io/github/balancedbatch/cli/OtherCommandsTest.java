@@ -148,9 +148,63 @@ class OtherCommandsTest {
         assertTrue(both.out().contains("type        uint8 ('|u1'), 1 byte per value\n"), both.out());
         assertTrue(both.out().contains("classes     6"), both.out());
         assertEquals(2, Cli.run("inspect").status());
-        assertEquals(2, Cli.run("inspect", "--features", fixtures.resolve("labels_i4.npy").toString()).status());
+        Cli ints = Cli.run("inspect", "--features", fixtures.resolve("labels_i4.npy").toString());
+        assertEquals(0, ints.status(), ints.err());
+        assertTrue(ints.out().contains("type        int32 ('<i4'), 4 bytes per value\n"), ints.out());
+        assertTrue(ints.out().contains("sampling    refused: features must be float32, float16, uint8 or int8"), ints.out());
         assertEquals(2, Cli.run("inspect", "--features", fixtures.resolve("features_gather.npy").toString(),
                 "--classes-per-batch", "2").status());
+    }
+
+    @Test
+    void inspectNamesTheFeatureTypesForAFeatureFileOfAnotherType() throws IOException {
+        Path bool = dir.resolve("bool.npy");
+        String header = "{'descr': '|b1', 'fortran_order': False, 'shape': (2, 3), }";
+        Files.write(bool, npy(header, 6));
+        Cli r = Cli.run("inspect", "--features", bool.toString());
+        assertEquals(2, r.status());
+        assertEquals("error: " + bool + ": dtype '|b1' is not supported; features must be float32, float16, uint8 or int8"
+                + " ('<f4', '<f2', '|u1', '|i1')", r.err().strip());
+    }
+
+    @Test
+    void inspectDescribesAFeatureFileThatSamplingWouldRefuse() throws IOException {
+        Path wide = dir.resolve("wide.npy");
+        String header = "{'descr': '|u1', 'fortran_order': False, 'shape': (1, 2147483647), }";
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(wide.toFile(), "rw")) {
+            byte[] start = npy(header, 0);
+            f.write(start);
+            f.setLength(start.length + 2147483647L); // sparse: no disk space is used
+        }
+        Cli r = Cli.run("inspect", "--features", wide.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("shape       (1, 2147483647): 1 row of 2,147,483,647 values\n"), r.out());
+        assertTrue(r.out().contains("size        2,147,483,647 bytes (2,147,483,647 per row)\n"), r.out());
+        assertTrue(r.out().contains("sampling    refused: one row of shape [2147483647] holds more than"), r.out());
+    }
+
+    @Test
+    void inspectTakesTheBatchShapingOptionsOfSample() throws IOException {
+        Path p = writeLabels(SyntheticLabels.zipf(500, 10, 2, 3));
+        Cli r = Cli.run("inspect", "--labels", p.toString(), "--classes-per-batch", "3", "--samples-per-class", "4",
+                "--seed", "1", "--mix", "--no-shuffle", "--world-size", "2", "--rank", "1");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("epoch       21 batches of 12 indices per rank (ceil(500 / 12 x 2))"), r.out());
+        assertTrue(r.out().contains("for 6 classes per batch over 2 ranks"), r.out());
+        Cli bad = Cli.run("inspect", "--labels", p.toString(), "--rank", "2", "--world-size", "2");
+        assertEquals(2, bad.status());
+        assertEquals("error: --rank must be in [0, 2), got 2", bad.err().strip());
+    }
+
+    /** A version 1.0 .npy file: the header dictionary padded to 64 bytes, then {@code dataBytes} zeros. */
+    private static byte[] npy(String dict, int dataBytes) {
+        int total = 10 + dict.length() + 1;
+        int pad = (64 - total % 64) % 64;
+        String h = dict + " ".repeat(pad) + "\n";
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + h.length() + dataBytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93).put("NUMPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+        b.putShort((short) h.length()).put(h.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return b.array();
     }
 
     @Test
@@ -184,6 +238,31 @@ class OtherCommandsTest {
             assertEquals(index.size(c) / 500.0, raw[c], 1e-12, "raw share of rank " + (c + 1));
             assertEquals(drawn[c] / (double) total, sampled[c], 1e-12, "sampled share of rank " + (c + 1));
         }
+    }
+
+    @Test
+    void reportNamesItsBarsByTheirLabelValuesWhereTheyFit() throws Exception {
+        int[] labels = new int[60];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i < 30 ? 1000000 : i < 50 ? -5 : 7;
+        }
+        Path p = writeLabels(labels);
+        Path svg = dir.resolve("three.svg");
+        Cli r = Cli.run("report", "--labels", p.toString(), "--classes-per-batch", "2", "--samples-per-class", "3",
+                "--seed", "1", "--out", svg.toString());
+        assertEquals(0, r.status(), r.err());
+        String text = Files.readString(svg);
+        for (String value : new String[] {"1000000", "-5", "7"}) {
+            assertTrue(text.contains(">" + value + "</text>"), value + " under its bar");
+        }
+        assertTrue(text.contains("<title>class 1000000 (rank 1), raw: 50.0%</title>"), text);
+        assertTrue(text.contains("<title>class 7 (rank 3), sampled: "), text);
+        assertFalse(text.contains("class rank"), text);
+        Path many = writeLabels(SyntheticLabels.zipf(20_000, 300, 1, 5));
+        Cli crowded = Cli.run("report", "--labels", many.toString(), "--classes-per-batch", "8", "--samples-per-class", "2",
+                "--seed", "1", "--out", svg.toString());
+        assertEquals(0, crowded.status(), crowded.err());
+        assertFalse(Files.readString(svg).contains(">299</text>"), "300 labels do not fit under 300 bars of 3 pixels");
     }
 
     @Test

@@ -71,6 +71,26 @@ class SampleCommandTest {
     }
 
     @Test
+    void aTerminalGetsOneLineSayingWhatWasWritten() {
+        Path out = dir.resolve("rows.npy");
+        Path labelsOut = dir.resolve("labels.npy");
+        java.util.function.BooleanSupplier before = Progress.terminal;
+        Progress.terminal = () -> true;
+        try {
+            Cli r = Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "4", "--samples-per-class", "3",
+                    "--seed", "17", "--out", out.toString(), "--labels-out", labelsOut.toString());
+            assertEquals(0, r.status(), r.err());
+            assertEquals("wrote " + out + " (50 batches of 12 indices), " + labelsOut + "\n", r.err());
+            Cli failed = Cli.run("sample", "--labels", labelFile.toString(), "--classes-per-batch", "400",
+                    "--samples-per-class", "3", "--seed", "17", "--out", out.toString());
+            assertEquals(2, failed.status());
+            assertFalse(failed.err().contains("wrote"), failed.err());
+        } finally {
+            Progress.terminal = before;
+        }
+    }
+
+    @Test
     void resumeEqualsTheTailOfAnUninterruptedRun() throws IOException {
         Path full = dir.resolve("full.npy");
         Path tail = dir.resolve("tail.npy");
