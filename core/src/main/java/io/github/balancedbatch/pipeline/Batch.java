@@ -21,7 +21,7 @@ import java.nio.IntBuffer;
  * thread at a time.
  */
 public final class Batch implements AutoCloseable {
-    private final BatchPipeline owner;
+    private final SlotRing owner;
     final int slot;
     final int[] rows;
     final int[] classes;
@@ -47,7 +47,7 @@ public final class Batch implements AutoCloseable {
     /** Written and read by the consumer side only (take and close). */
     boolean taken;
 
-    Batch(BatchPipeline owner, int slot, int size, FeatureMatrix[] sources, int oneHotWidth, boolean storedBytes) {
+    Batch(SlotRing owner, int slot, int size, FeatureMatrix[] sources, int oneHotWidth, boolean storedBytes) {
         this.owner = owner;
         this.slot = slot;
         this.rows = new int[size];

@@ -1,0 +1,62 @@
+package io.github.balancedbatch.pipeline;
+
+import io.github.balancedbatch.data.BatchLabels;
+import io.github.balancedbatch.data.FeatureMatrix;
+import io.github.balancedbatch.sampler.BatchCursor;
+import io.github.balancedbatch.sampler.ClassIndex;
+import java.util.function.LongConsumer;
+
+/**
+ * What a pipeline does to each batch, whichever thread does it: sample the next batch's indices and
+ * labels into a slot, then gather its feature rows. The one code path by which batches are
+ * assembled, synchronous or in the background. Allocates nothing. Not thread-safe: {@link #sample}
+ * runs in one thread at a time (the sampler's), {@link #gather} on distinct slots.
+ */
+final class Assembly {
+    private final BatchCursor cursor;
+    private final ClassIndex index;
+    private final FeatureMatrix[] sources;
+    private final LongConsumer afterGather;
+
+    Assembly(BatchCursor cursor, ClassIndex index, FeatureMatrix[] sources, LongConsumer afterGather) {
+        this.cursor = cursor;
+        this.index = index;
+        this.sources = sources;
+        this.afterGather = afterGather;
+    }
+
+    /**
+     * The sampling half of batch assembly: batch {@code seq}'s row indices, class ordinals, label
+     * values and one-hot labels, from the cursor into slot {@code b}.
+     */
+    void sample(Batch b, long seq) {
+        b.sequence = seq;
+        b.epoch = cursor.epoch();
+        b.batch = cursor.batch();
+        cursor.next(b.rows, b.classes);
+        b.ordinals.clear();
+        b.ordinals.put(b.classes);
+        b.labels.clear();
+        BatchLabels.values(index, b.classes, b.rows.length, b.labels);
+        if (b.oneHot != null) {
+            b.oneHot.clear();
+            BatchLabels.oneHot(b.classes, b.rows.length, index.classCount(), b.oneHot);
+        }
+    }
+
+    /** The gathering half: the rows of {@code b}'s indices, from every source into the slot. */
+    void gather(Batch b) {
+        for (int s = 0; s < sources.length; s++) {
+            if (b.stored[s] != null) {
+                b.stored[s].clear();
+                sources[s].gather(b.rows, 0, b.rows.length, b.stored[s]);
+            } else {
+                b.features[s].clear();
+                sources[s].gather(b.rows, 0, b.rows.length, b.features[s]);
+            }
+        }
+        if (afterGather != null) {
+            afterGather.accept(b.sequence);
+        }
+    }
+}
