@@ -15,6 +15,12 @@ final class SlotRing {
     private static final int SPINS = 256;
     /** While a failed pipeline finishes the batches sampled before the failure, the consumer polls this often. */
     private static final long FAILED_PARK_NANOS = 100_000;
+    /**
+     * The longest a waiting consumer parks before it checks that the threads it waits for are alive.
+     * A wake-up is never lost (see {@link #vget}); this bounds the wait when a thread ends without
+     * reporting, as one can when the JVM delivers a mapped page's fault late (outside any handler).
+     */
+    private static final long LIVENESS_PARK_NANOS = 50_000_000;
 
     private final Assembly assembly;
     private final Batch[] slots;
@@ -60,10 +66,14 @@ final class SlotRing {
             gatherers[t] = new Thread(() -> gatherLoop(first), "balanced-batch-gather-" + t);
         }
         try {
-            sampler.setDaemon(true);
+            for (Thread t : threads()) {
+                t.setDaemon(true);
+                // Records what a thread dies of when it escapes its loop's handler (an asynchronous
+                // InternalError can be thrown anywhere); take() also notices a thread that ended.
+                t.setUncaughtExceptionHandler((thread, e) -> fail(e));
+            }
             sampler.start();
             for (Thread t : gatherers) {
-                t.setDaemon(true);
                 t.start();
             }
         } catch (RuntimeException | Error e) { // e.g. no more threads: stop the ones that started
@@ -117,11 +127,18 @@ final class SlotRing {
             if (closed) {
                 throw new IllegalStateException("the pipeline is closed");
             }
-            if (failure.get() != null) {
-                if (vget(sampled, slot) != seq || !gatherers[(int) (seq % gatherers.length)].isAlive()) {
+            final Thread gatherer = gatherers[(int) (seq % gatherers.length)];
+            final boolean failed = failure.get() != null;
+            final boolean samplerEnded = !sampler.isAlive();
+            if (failed || samplerEnded || !gatherer.isAlive()) {
+                // A thread that ended has made all its writes visible (Thread.isAlive), so these reads are final.
+                if (vget(sampled, slot) != seq && (failed || samplerEnded) || !gatherer.isAlive()) {
                     if (vget(ready, slot) == seq) {
                         break; // published just before its thread ended
                     }
+                    Thread ended = samplerEnded ? sampler : gatherer;
+                    failure.compareAndSet(null, new Failure(ended.getName(), new IllegalStateException(
+                            ended.getName() + " ended without reporting why, before batch " + seq + " was ready")));
                     checkOpen(); // this batch will never come: throws the failure
                 }
                 // Sampled before the failure: its gathering thread finishes it (or fails and ends).
@@ -129,7 +146,13 @@ final class SlotRing {
                 LockSupport.parkNanos(FAILED_PARK_NANOS);
                 continue;
             }
-            spins = idle(spins); // a failure or close() unparks us
+            // A failure or close() unparks us; the timeout only bounds how late we notice a thread that ended.
+            if (spins < SPINS) {
+                Thread.onSpinWait();
+                spins++;
+            } else {
+                LockSupport.parkNanos(LIVENESS_PARK_NANOS);
+            }
         }
         if (closed) {
             throw new IllegalStateException("the pipeline is closed");
