@@ -22,7 +22,7 @@ public final class BatchLabels {
     public static void values(ClassIndex index, int[] classes, int count, IntBuffer dst) {
         Objects.checkFromIndexSize(0, count, classes.length);
         if (dst.remaining() < count) {
-            throw new java.nio.BufferOverflowException();
+            throw NoRoomException.values(count, "ints", dst.remaining());
         }
         int at = dst.position();
         for (int i = 0; i < count; i++) {
@@ -40,7 +40,7 @@ public final class BatchLabels {
     public static void oneHot(int[] classes, int count, int width, FloatBuffer dst) {
         Objects.checkFromIndexSize(0, count, classes.length);
         if ((long) count * width > dst.remaining()) {
-            throw new java.nio.BufferOverflowException();
+            throw NoRoomException.values((long) count * width, "floats", dst.remaining());
         }
         int at = dst.position();
         for (int i = 0; i < count; i++) {

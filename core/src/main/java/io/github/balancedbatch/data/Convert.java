@@ -1,15 +1,13 @@
 package io.github.balancedbatch.data;
 
+import io.github.balancedbatch.npy.NpyType;
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 
 /**
- * Conversions of stored feature values to float32, one row at a time, exactly as numpy's
- * {@code astype(np.float32)}; with the affine map {@code x * scale + offset} when asked. A row is
- * converted in chunks: one bulk copy of stored values into a heap array, a loop over arrays, one
- * bulk copy out (loops over buffers cost a bounds check per value and measured slower). Each thread
- * allocates its scratch arrays on its first conversion and reuses them: nothing is allocated per
- * batch.
+ * Conversions of stored feature values to float32, exactly as numpy's {@code astype(np.float32)},
+ * with the affine map {@code x * scale + offset} when asked: the Java 17 kernels, which read the
+ * stored bytes eight at a time ({@code getLong} on a little-endian view) and look each value up in a
+ * table. Stateless; the tables are immutable.
  */
 final class Convert {
     private Convert() {
@@ -19,7 +17,8 @@ final class Convert {
      * The float32 value of the IEEE 754 half-precision bits {@code h} (low 16 bits), exact: normal
      * numbers and subnormals map to the same value, signed zeros and infinities keep their sign, and a
      * NaN keeps its sign and payload (shifted into the float's upper fraction bits, quiet bit as it
-     * was), as numpy does. Java 17 has no {@code Float.float16ToFloat}.
+     * was), as numpy does. ({@code Float.float16ToFloat}, JDK 20, sets the quiet bit of a signaling
+     * NaN.)
      */
     static float halfToFloat(int h) {
         int sign = (h & 0x8000) << 16;
@@ -35,45 +34,22 @@ final class Convert {
         return Float.intBitsToFloat(sign | bits);
     }
 
-    /** Values converted per chunk: the scratch arrays' length. */
-    static final int CHUNK = 1024;
-
-    /** One thread's scratch arrays: stored values are copied in bulk into them, converted, and copied out in bulk. */
-    static final class Scratch {
-        final byte[] bytes = new byte[CHUNK];
-        final short[] shorts = new short[CHUNK];
-        final float[] floats = new float[CHUNK];
-    }
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    /** This thread's scratch arrays (allocated on a thread's first conversion, then reused). */
-    static Scratch scratch() {
-        return SCRATCH.get();
-    }
-
-    /** uint8 (or, with {@code signed}, int8) values to floats: bulk in, a loop over arrays, bulk out. */
-    static void bytes(ByteBuffer src, int off, int d, boolean signed, boolean affine, float scale, float offset,
-            FloatBuffer dst, int at, Scratch s) {
-        final byte[] b = s.bytes;
-        final float[] f = s.floats;
-        for (int c = 0; c < d; c += CHUNK) {
-            final int n = Math.min(CHUNK, d - c);
-            src.get(off + c, b, 0, n);
-            if (signed) {
-                for (int j = 0; j < n; j++) {
-                    f[j] = b[j];
-                }
-            } else {
-                for (int j = 0; j < n; j++) {
-                    f[j] = b[j] & 0xff;
-                }
-            }
-            if (affine) {
-                affine(f, n, scale, offset);
-            }
-            dst.put(at + c, f, 0, n);
+    /**
+     * The value table of a uint8 or int8 matrix: entry {@code b} (a stored byte, 0..255) is the
+     * byte's value as a float, through {@code x * scale + offset} when {@code affine}: the same
+     * float operations as converting each value, so a lookup gives the same bits. Null for other
+     * types. 1 KiB.
+     */
+    static float[] byteValues(NpyType type, boolean affine, float scale, float offset) {
+        if (type != NpyType.UINT8 && type != NpyType.INT8) {
+            return null;
         }
+        float[] t = new float[256];
+        for (int b = 0; b < 256; b++) {
+            float x = type == NpyType.INT8 ? (byte) b : b;
+            t[b] = affine ? x * scale + offset : x;
+        }
+        return t;
     }
 
     /**
@@ -93,42 +69,58 @@ final class Convert {
         }
     }
 
-    /** float16 values (a view in the storage's byte order) to floats: bulk in, a loop over arrays, bulk out. */
-    static void halves(java.nio.ShortBuffer src, int off, int d, boolean affine, float scale, float offset,
-            FloatBuffer dst, int at, Scratch s) {
-        final short[] h = s.shorts;
-        final float[] f = s.floats;
-        for (int c = 0; c < d; c += CHUNK) {
-            final int n = Math.min(CHUNK, d - c);
-            src.get(off + c, h, 0, n);
-            final float[] table = HalfTable.VALUES;
-            for (int j = 0; j < n; j++) {
-                f[j] = table[h[j] & 0xffff];
-            }
-            if (affine) {
-                affine(f, n, scale, offset);
-            }
-            dst.put(at + c, f, 0, n);
+    /**
+     * {@code n} stored bytes from byte {@code off} of a little-endian view, looked up in
+     * {@code values} ({@link #byteValues}), into {@code out[o ..]}.
+     */
+    static void bytes(ByteBuffer words, int off, int n, float[] values, float[] out, int o) {
+        int j = 0;
+        for (; j <= n - 8; j += 8) {
+            final long v = words.getLong(off + j);
+            out[o + j] = values[(int) v & 0xff];
+            out[o + j + 1] = values[(int) (v >>> 8) & 0xff];
+            out[o + j + 2] = values[(int) (v >>> 16) & 0xff];
+            out[o + j + 3] = values[(int) (v >>> 24) & 0xff];
+            out[o + j + 4] = values[(int) (v >>> 32) & 0xff];
+            out[o + j + 5] = values[(int) (v >>> 40) & 0xff];
+            out[o + j + 6] = values[(int) (v >>> 48) & 0xff];
+            out[o + j + 7] = values[(int) (v >>> 56) & 0xff];
+        }
+        for (; j < n; j++) {
+            out[o + j] = values[words.get(off + j) & 0xff];
         }
     }
 
-    /** float32 values through the affine map: bulk in, a loop over arrays, bulk out. */
-    static void floats(FloatBuffer src, int off, int d, float scale, float offset, FloatBuffer dst, int at,
-            Scratch s) {
-        final float[] f = s.floats;
-        for (int c = 0; c < d; c += CHUNK) {
-            final int n = Math.min(CHUNK, d - c);
-            src.get(off + c, f, 0, n);
-            for (int j = 0; j < n; j++) {
-                f[j] = f[j] * scale + offset;
-            }
-            dst.put(at + c, f, 0, n);
+    /**
+     * {@code n} float16 values from byte {@code off} of a little-endian view of little-endian
+     * storage, converted through the table, into {@code out[o ..]}.
+     */
+    static void halves(ByteBuffer words, int off, int n, float[] out, int o) {
+        final float[] t = HalfTable.VALUES;
+        int j = 0;
+        for (; j <= n - 4; j += 4) {
+            final long v = words.getLong(off + 2 * j);
+            out[o + j] = t[(int) v & 0xffff];
+            out[o + j + 1] = t[(int) (v >>> 16) & 0xffff];
+            out[o + j + 2] = t[(int) (v >>> 32) & 0xffff];
+            out[o + j + 3] = t[(int) (v >>> 48)];
+        }
+        for (; j < n; j++) {
+            out[o + j] = t[words.getShort(off + 2 * j) & 0xffff];
         }
     }
 
-    /** {@code f[j] = f[j] * scale + offset} for the first {@code n} values: two roundings, no fused multiply-add. */
-    private static void affine(float[] f, int n, float scale, float offset) {
+    /** As {@link #halves}, for storage in any byte order: {@code stored} reads in the storage's order. */
+    static void halvesAnyOrder(ByteBuffer stored, int off, int n, float[] out, int o) {
+        final float[] t = HalfTable.VALUES;
         for (int j = 0; j < n; j++) {
+            out[o + j] = t[stored.getShort(off + 2 * j) & 0xffff];
+        }
+    }
+
+    /** {@code f[o + j] = f[o + j] * scale + offset} for {@code j < n}: two roundings, no fused multiply-add. */
+    static void affine(float[] f, int o, int n, float scale, float offset) {
+        for (int j = o, end = o + n; j < end; j++) {
             f[j] = f[j] * scale + offset;
         }
     }

@@ -1,24 +1,25 @@
 package io.github.balancedbatch.data;
 
 import io.github.balancedbatch.npy.NpyException;
-import io.github.balancedbatch.npy.NpyHeader;
 import io.github.balancedbatch.npy.NpyType;
-import io.github.balancedbatch.util.ArrayLimits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.ReadOnlyBufferException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * N rows of D values stored off-heap (direct or memory-mapped buffers), one row per sample; D is the
  * product of the sample shape, which is kept. The values keep their {@linkplain #type() storage type}:
  * float32, float16, uint8 or int8 (a uint8 image set takes a quarter of the memory of float32).
+ *
+ * <p><b>Rows, then the sample shape.</b> Every factory that is told the size takes the number of
+ * rows first and the sample shape after it: {@code copyOf(data, 100, 3)} and
+ * {@code wrap(buffer, 100, 3)} are both 100 rows of 3 values, {@code copyOf(pixels, n, 28, 28)} is
+ * n images of 28 x 28.
  *
  * <p>Storage is split into regions of whole rows, each at most 2 GiB - 1 bytes (the limit of one
  * {@code ByteBuffer}), so matrices and files larger than 2 GiB work and no row straddles two regions.
@@ -27,10 +28,9 @@ import java.util.Objects;
  * converting each type exactly as numpy's {@code astype(np.float32)} does (float16 subnormals, signed
  * zeros, infinities and NaN payloads included) and, for a {@linkplain #scaled(float, float) scaled}
  * view, computing {@code x * scale + offset}. {@link #gather(int[], int, int, ByteBuffer)} copies the
- * stored bytes unchanged. For rows of 512 bytes or more, both touch a few upcoming rows before
- * copying them, so that their cache misses overlap instead of being waited for one by one; both
- * allocate nothing and are thread-safe
- * (the matrix is never written after construction, and reads use absolute positions).
+ * stored bytes unchanged. Both allocate nothing per batch and are thread-safe (the matrix is never
+ * written after construction, and reads use absolute positions); how they are made fast is in the
+ * package documentation.
  *
  * <p>{@link #rowBytes} (every type) and {@link #row} (float32) hand out zero-copy views that are
  * repositioned on every call and are valid until the same thread's next call on this matrix. They
@@ -46,70 +46,55 @@ import java.util.Objects;
  * stays the caller's.
  */
 public final class FeatureMatrix {
-    static final long MAX_REGION_BYTES = Integer.MAX_VALUE;
-    /**
-     * How many rows ahead of the one being copied the gathers touch (read one byte of): the cache
-     * misses of that many rows are in flight together. Measured with GatherBenchmark (README).
-     */
-    static final int TOUCH_AHEAD = 8;
-    /**
-     * Rows narrower than this many bytes are not touched ahead: with 64-float rows the touches made
-     * the gather slower in every JMH run (README, "Gather").
-     */
-    static final int TOUCH_MIN_ROW_BYTES = 512;
-
-    private final NpyType type;
-    private final int rows;
+    final NpyType type;
+    final int rows;
     private final int[] shape;
-    private final int width;
-    private final int rowBytes;
-    private final int rowsPerRegion;
+    /** D, values per row. */
+    final int width;
+    final int rowBytes;
+    final int rowsPerRegion;
     /** The regions' bytes, in the storage's byte order. */
-    private final ByteBuffer[] bytes;
+    final ByteBuffer[] bytes;
     /** Float views of the regions (float32 only, else null). */
-    private final FloatBuffer[] regions;
-    /** Short views of the regions (float16 only, else null). */
-    private final java.nio.ShortBuffer[] halves;
+    final FloatBuffer[] floats;
+    /** The regions read as little-endian words, for the conversions (compact types only, else null). */
+    final ByteBuffer[] words;
+    /** The mapped file, or null: named when a mapped page faults. */
+    final Path file;
+    final boolean affine;
+    final float scale;
+    final float offset;
+    /** uint8 and int8: the float value of every stored byte, this view's map applied; else null. */
+    final float[] byteValues;
     /**
      * Each thread's row views for {@link #row} and {@link #rowBytes}, made on its first call. The
      * value must not refer to this matrix: a thread's map holds it strongly, so a reference back
      * would keep the matrix, this key and the off-heap memory alive as long as the thread.
      */
     private final ThreadLocal<Views> local = ThreadLocal.withInitial(this::newViewPair);
-    private final boolean affine;
-    private final float scale;
-    private final float offset;
-    /** Keeps the touches of upcoming rows alive (a racy write; its value means nothing). */
-    @SuppressWarnings("unused")
-    private int touched;
 
-    private FeatureMatrix(NpyType type, int rows, int[] shape, int rowsPerRegion, ByteBuffer[] bytes) {
+    FeatureMatrix(NpyType type, int rows, int[] shape, int rowsPerRegion, ByteBuffer[] bytes, Path file) {
         this.type = type;
         this.rows = rows;
         this.shape = shape;
-        this.width = product(shape);
+        this.width = Storage.product(shape);
         this.rowBytes = width * type.size();
         this.rowsPerRegion = rowsPerRegion;
         this.bytes = bytes;
-        if (type == NpyType.FLOAT32) {
-            this.regions = new FloatBuffer[bytes.length];
-            for (int i = 0; i < bytes.length; i++) {
-                regions[i] = bytes[i].duplicate().order(bytes[i].order()).asFloatBuffer();
+        this.file = file;
+        this.floats = type == NpyType.FLOAT32 ? new FloatBuffer[bytes.length] : null;
+        this.words = type == NpyType.FLOAT32 ? null : new ByteBuffer[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            if (floats != null) {
+                floats[i] = bytes[i].duplicate().order(bytes[i].order()).asFloatBuffer();
+            } else {
+                words[i] = bytes[i].duplicate().order(ByteOrder.LITTLE_ENDIAN);
             }
-        } else {
-            this.regions = null;
-        }
-        if (type == NpyType.FLOAT16) {
-            this.halves = new java.nio.ShortBuffer[bytes.length];
-            for (int i = 0; i < bytes.length; i++) {
-                halves[i] = bytes[i].duplicate().order(bytes[i].order()).asShortBuffer();
-            }
-        } else {
-            this.halves = null;
         }
         this.affine = false;
         this.scale = 1f;
         this.offset = 0f;
+        this.byteValues = Convert.byteValues(type, false, 1f, 0f);
     }
 
     /** A scaled view of {@code m}'s storage. */
@@ -121,26 +106,29 @@ public final class FeatureMatrix {
         this.rowBytes = m.rowBytes;
         this.rowsPerRegion = m.rowsPerRegion;
         this.bytes = m.bytes;
-        this.regions = m.regions;
-        this.halves = m.halves;
+        this.floats = m.floats;
+        this.words = m.words;
+        this.file = m.file;
         this.affine = true;
         this.scale = scale;
         this.offset = offset;
+        this.byteValues = Convert.byteValues(type, true, scale, offset);
     }
 
     /**
-     * Wraps a direct buffer holding {@code rows} rows of {@code shape} floats from its position on,
-     * read in the buffer's byte order (native order gives the fastest gathers). No copy; the
-     * buffer's position, limit and order are left unchanged, and it must not be written afterwards.
+     * Wraps a direct buffer holding {@code rows} rows of {@code sampleShape} floats from its
+     * position on, read in the buffer's byte order (native order gives the fastest gathers). No
+     * copy; the buffer's position, limit and order are left unchanged, and it must not be written
+     * afterwards. {@code wrap(buffer, 100, 3)} is 100 rows of 3 floats.
      *
      * @throws IllegalArgumentException if the buffer is not direct or holds too few bytes
      */
-    public static FeatureMatrix wrap(ByteBuffer buffer, int rows, int... shape) {
-        return wrap(buffer, NpyType.FLOAT32, rows, shape);
+    public static FeatureMatrix wrap(ByteBuffer buffer, int rows, int... sampleShape) {
+        return wrap(buffer, NpyType.FLOAT32, rows, sampleShape);
     }
 
     /**
-     * Wraps a direct buffer holding {@code rows} rows of {@code shape} values of {@code type}
+     * Wraps a direct buffer holding {@code rows} rows of {@code sampleShape} values of {@code type}
      * (FLOAT32, FLOAT16, UINT8 or INT8) from its position on; float types are read in the buffer's
      * byte order. No copy; the buffer's position, limit and order are left unchanged, and it must not
      * be written afterwards.
@@ -148,201 +136,51 @@ public final class FeatureMatrix {
      * @throws IllegalArgumentException if the type is not a feature type, or the buffer is not direct
      *     or holds too few bytes
      */
-    public static FeatureMatrix wrap(ByteBuffer buffer, NpyType type, int rows, int... shape) {
-        checkType(type);
-        int d = checkShape(type, rows, shape);
-        if (!buffer.isDirect()) {
-            throw new IllegalArgumentException("buffer must be direct (off-heap)");
-        }
-        long need = (long) rows * d * type.size();
-        if (buffer.remaining() < need) {
-            throw new IllegalArgumentException("buffer holds " + buffer.remaining() + " bytes, " + rows + " rows of "
-                    + Arrays.toString(shape) + " " + noun(type) + " need " + need);
-        }
-        ByteBuffer region = buffer.slice(buffer.position(), (int) need).order(buffer.order());
-        return new FeatureMatrix(type, rows, shape.clone(), Math.max(rows, 1), new ByteBuffer[] {region});
+    public static FeatureMatrix wrap(ByteBuffer buffer, NpyType type, int rows, int... sampleShape) {
+        return Storage.wrap(buffer, type, rows, sampleShape);
     }
 
-    /** Copies {@code data} (rows of {@code shape} floats, row after row) off-heap, in native order. */
-    public static FeatureMatrix copyOf(float[] data, int... shape) {
-        int d = product(shape);
-        if (d == 0 || data.length % d != 0) {
-            throw new IllegalArgumentException(data.length + " floats are not whole rows of " + Arrays.toString(shape));
-        }
-        int rows = data.length / d;
-        checkShape(NpyType.FLOAT32, rows, shape);
-        FeatureMatrix m = allocate(NpyType.FLOAT32, rows, shape.clone(), MAX_REGION_BYTES, ByteOrder.nativeOrder());
-        for (int r = 0; r < rows; r++) {
-            m.regions[r / m.rowsPerRegion].put((r % m.rowsPerRegion) * d, data, r * d, d);
-        }
-        return m;
+    /**
+     * Copies {@code rows} rows of {@code sampleShape} floats, row after row in {@code data}, off-heap
+     * in native order: {@code copyOf(data, 100, 3)} is 100 rows of 3 floats, as
+     * {@link #wrap(ByteBuffer, int, int...)} reads it.
+     *
+     * @throws IllegalArgumentException if {@code data} does not hold exactly that many floats, or
+     *     the shape is empty or has a dimension below 1
+     */
+    public static FeatureMatrix copyOf(float[] data, int rows, int... sampleShape) {
+        return Storage.copyOf(data, rows, sampleShape);
     }
 
     /** Copies rows of equal length off-heap, in native order; the sample shape is {@code (D)}. */
     public static FeatureMatrix copyOf(float[][] data) {
-        if (data.length == 0) {
-            throw new IllegalArgumentException("no rows");
-        }
-        int d = data[0].length;
-        checkShape(NpyType.FLOAT32, data.length, d);
-        FeatureMatrix m = allocate(NpyType.FLOAT32, data.length, new int[] {d}, MAX_REGION_BYTES, ByteOrder.nativeOrder());
-        for (int r = 0; r < data.length; r++) {
-            if (data[r].length != d) {
-                throw new IllegalArgumentException("row " + r + " has " + data[r].length + " floats, row 0 has " + d);
-            }
-            m.regions[r / m.rowsPerRegion].put((r % m.rowsPerRegion) * d, data[r], 0, d);
-        }
-        return m;
+        return Storage.copyOf(data);
     }
 
     /**
-     * Copies {@code data} off-heap: rows of {@code shape} values of {@code type} (FLOAT32, FLOAT16,
-     * UINT8 or INT8), row after row, float types in little-endian byte order (as {@code .npy} files
-     * store {@code <f4} and {@code <f2}). The bytes are kept unchanged.
+     * Copies {@code rows} rows of {@code sampleShape} values of {@code type} (FLOAT32, FLOAT16,
+     * UINT8 or INT8), row after row in {@code data}, off-heap; float types are read in little-endian
+     * byte order (as {@code .npy} files store {@code <f4} and {@code <f2}). The bytes are kept
+     * unchanged. {@code copyOf(pixels, NpyType.UINT8, n, 28, 28)} is n images of 28 x 28.
      *
-     * @throws IllegalArgumentException if the type is not a feature type, or the bytes are not whole
-     *     rows
+     * @throws IllegalArgumentException if the type is not a feature type, or {@code data} does not
+     *     hold exactly that many values
      */
-    public static FeatureMatrix copyOf(byte[] data, NpyType type, int... shape) {
-        checkType(type);
-        long rowBytes = (long) product(shape) * type.size();
-        if (rowBytes == 0 || data.length % rowBytes != 0) {
-            throw new IllegalArgumentException(data.length + " bytes are not whole rows of " + Arrays.toString(shape)
-                    + " " + noun(type));
-        }
-        int rows = (int) (data.length / rowBytes);
-        checkShape(type, rows, shape);
-        FeatureMatrix m = allocate(type, rows, shape.clone(), MAX_REGION_BYTES, ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < m.bytes.length; i++) {
-            ByteBuffer b = m.bytes[i];
-            b.put(0, data, (int) ((long) i * m.rowsPerRegion * rowBytes), b.capacity());
-        }
-        return m;
+    public static FeatureMatrix copyOf(byte[] data, NpyType type, int rows, int... sampleShape) {
+        return Storage.copyOf(data, type, rows, sampleShape);
     }
-
-    private static final String FEATURE_TYPES = "float32, float16, uint8 or int8 ('<f4', '<f2', '|u1', '|i1')";
 
     /**
      * Maps a {@code .npy} file in C order, shape (N, *sample_shape), of little-endian float32
      * ({@code <f4}), float16 ({@code <f2}), uint8 ({@code |u1}) or int8 ({@code |i1}), read-only;
-     * the values keep their type. Pages are read from disk on first touch; call {@link #load()} to do that up front.
+     * the values keep their type. Pages are read from disk on first touch; call {@link #load()} to do
+     * that up front. The file must not be truncated or rewritten while it is mapped (see
+     * {@link #gather(int[], int, int, FloatBuffer)}).
      *
      * @throws NpyException if the file is not such an array (naming the file and the problem)
      */
     public static FeatureMatrix map(Path file) throws IOException {
-        return map(file, MAX_REGION_BYTES);
-    }
-
-    static FeatureMatrix map(Path file, long maxRegionBytes) throws IOException {
-        NpyHeader h;
-        try {
-            h = NpyHeader.read(file);
-        } catch (NpyException e) {
-            if (e.problem().endsWith(NpyType.UNSUPPORTED_LIST)) { // a dtype no reader takes: say which features take
-                String problem = e.problem();
-                throw new NpyException(file, problem.substring(0, problem.length() - NpyType.UNSUPPORTED_LIST.length())
-                        + "; features must be " + FEATURE_TYPES);
-            }
-            throw e;
-        }
-        NpyType type = h.type();
-        if (!isFeatureType(type)) {
-            throw new NpyException(file, "features must be " + FEATURE_TYPES + ", got '" + type.descr() + "'");
-        }
-        long[] s = h.shape();
-        if (s.length < 1) {
-            throw new NpyException(file, "features need a row dimension, got a 0-d array");
-        }
-        if (s[0] > ArrayLimits.MAX_ARRAY_LENGTH) {
-            throw new NpyException(file, s[0] + " rows are more than this library indexes (" + ArrayLimits.MAX_ARRAY_LENGTH + ")");
-        }
-        int[] shape = new int[s.length - 1];
-        long d = 1;
-        for (int i = 1; i < s.length; i++) {
-            if (s[i] > Integer.MAX_VALUE) {
-                throw new NpyException(file, "dimension " + i + " of the shape is " + s[i] + ", too large");
-            }
-            shape[i - 1] = (int) s[i];
-            d = ArrayLimits.productOrMinusOne(d, s[i]); // never wraps, even for a file of 0 rows
-            if (d < 0) {
-                throw new NpyException(file, "one row of shape " + Arrays.toString(Arrays.copyOfRange(s, 1, s.length))
-                        + " holds more than " + ArrayLimits.MAX_ARRAY_LENGTH + " floats");
-            }
-        }
-        long rowBytes = d * type.size();
-        if (rowBytes > maxRegionBytes) {
-            throw new NpyException(file, "one row is " + rowBytes + " bytes, more than a buffer region holds (" + maxRegionBytes + ")");
-        }
-        if (d == 0) {
-            throw new NpyException(file, "rows of 0 values (shape " + Arrays.toString(s) + ")");
-        }
-        int rows = (int) s[0];
-        int rowsPerRegion = (int) Math.max(1, Math.min(rows, maxRegionBytes / rowBytes));
-        int regionCount = rows == 0 ? 0 : (rows + rowsPerRegion - 1) / rowsPerRegion;
-        ByteBuffer[] regions = new ByteBuffer[regionCount];
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            for (int i = 0; i < regionCount; i++) {
-                long first = (long) i * rowsPerRegion;
-                long count = Math.min(rowsPerRegion, rows - first);
-                regions[i] = ch.map(FileChannel.MapMode.READ_ONLY, h.dataOffset() + first * rowBytes, count * rowBytes)
-                        .order(ByteOrder.LITTLE_ENDIAN);
-            }
-        }
-        return new FeatureMatrix(type, rows, shape, rowsPerRegion, regions);
-    }
-
-    static FeatureMatrix allocate(NpyType type, int rows, int[] shape, long maxRegionBytes, ByteOrder order) {
-        long rowBytes = (long) product(shape) * type.size();
-        int rowsPerRegion = (int) Math.max(1, Math.min(Math.max(rows, 1), maxRegionBytes / rowBytes));
-        int regionCount = (rows + rowsPerRegion - 1) / rowsPerRegion;
-        ByteBuffer[] regions = new ByteBuffer[regionCount];
-        for (int i = 0; i < regionCount; i++) {
-            long count = Math.min(rowsPerRegion, rows - (long) i * rowsPerRegion);
-            regions[i] = ByteBuffer.allocateDirect((int) (count * rowBytes)).order(order);
-        }
-        return new FeatureMatrix(type, rows, shape, rowsPerRegion, regions);
-    }
-
-    private static boolean isFeatureType(NpyType type) {
-        return type == NpyType.FLOAT32 || type == NpyType.FLOAT16 || type == NpyType.UINT8 || type == NpyType.INT8;
-    }
-
-    private static void checkType(NpyType type) {
-        if (!isFeatureType(type)) {
-            throw new IllegalArgumentException("features must be FLOAT32, FLOAT16, UINT8 or INT8, got " + type);
-        }
-    }
-
-    private static String noun(NpyType type) {
-        return type == NpyType.FLOAT32 ? "floats" : type.name().toLowerCase(java.util.Locale.ROOT) + " values";
-    }
-
-    private static int checkShape(NpyType type, int rows, int... shape) {
-        if (rows < 0) {
-            throw new IllegalArgumentException("rows must be at least 0, got " + rows);
-        }
-        if (shape.length == 0) {
-            throw new IllegalArgumentException("a sample shape is needed, e.g. (D)");
-        }
-        long d = 1;
-        for (int s : shape) {
-            if (s < 1) {
-                throw new IllegalArgumentException("sample shape " + Arrays.toString(shape) + " has a dimension below 1");
-            }
-            d *= s;
-            if (d * type.size() > MAX_REGION_BYTES) {
-                throw new IllegalArgumentException("sample shape " + Arrays.toString(shape) + " is too large for one row");
-            }
-        }
-        return (int) d;
-    }
-
-    private static int product(int[] shape) {
-        long d = 1;
-        for (int s : shape) {
-            d *= s;
-        }
-        return (int) d;
+        return Storage.map(file, Storage.MAX_REGION_BYTES);
     }
 
     /** Number of rows (samples). */
@@ -383,9 +221,14 @@ public final class FeatureMatrix {
      * bits). The map replaces any map of this matrix rather than composing with it, and applies even
      * to {@code (1, 0)} (where it turns -0 into +0). Byte gathers and {@link #rowBytes} still give
      * the stored bytes; {@link #row} is refused on a scaled view. E.g. {@code scaled(1 / 255f, 0)}
-     * for uint8 pixels.
+     * for uint8 pixels. Allocates a 1 KiB table of values for uint8 and int8 storage.
+     *
+     * @throws IllegalArgumentException if {@code scale} or {@code offset} is NaN or infinite
      */
     public FeatureMatrix scaled(float scale, float offset) {
+        if (!Float.isFinite(scale) || !Float.isFinite(offset)) {
+            throw new IllegalArgumentException("scale and offset must be finite, got scale " + scale + ", offset " + offset);
+        }
         return new FeatureMatrix(this, scale, offset);
     }
 
@@ -499,12 +342,12 @@ public final class FeatureMatrix {
     }
 
     private FloatBuffer[] newViews() {
-        if (regions == null || affine) {
+        if (floats == null || affine) {
             return null;
         }
-        FloatBuffer[] v = new FloatBuffer[regions.length];
-        for (int i = 0; i < regions.length; i++) {
-            v[i] = regions[i].duplicate();
+        FloatBuffer[] v = new FloatBuffer[floats.length];
+        for (int i = 0; i < floats.length; i++) {
+            v[i] = floats[i].duplicate();
         }
         return v;
     }
@@ -521,44 +364,48 @@ public final class FeatureMatrix {
      * Copies rows {@code indices[from .. from + count)} one after another into {@code dst} as float32
      * values, starting at its position, and advances the position by {@code count * width()}. Each
      * stored value becomes what numpy's {@code astype(np.float32)} gives (bit for bit, NaN payloads
-     * included), then {@code x * scale + offset} on a {@link #scaled} view. float32 rows are copied
-     * in bulk, one copy per row. Allocates nothing; thread-safe. For speed, {@code dst} should be
-     * direct and in native order.
+     * included), then {@code x * scale + offset} on a {@link #scaled} view. Allocates nothing per
+     * call (each thread makes its conversion scratch arrays once); thread-safe. For speed,
+     * {@code dst} should be direct and in native order.
      *
-     * @throws IndexOutOfBoundsException if an index is not a row of this matrix (the rows before it
-     *     have been copied; {@code dst}'s position is left unchanged)
-     * @throws java.nio.BufferOverflowException if {@code dst} has too little room
+     * <p><b>A mapped file that shrinks.</b> Reading a page of a mapped file that was truncated
+     * after {@link #map} makes the JVM raise {@code java.lang.InternalError: a fault occurred in a
+     * recent unsafe memory access}. It is not an exception of this method's own: the JVM may
+     * deliver it at a later safepoint, even after this method returned. When it reaches this method,
+     * it is rethrown as an {@code InternalError} whose message starts with the file's path (the
+     * original is its cause). In a {@code io.github.balancedbatch.pipeline.BatchPipeline}, the
+     * gathering thread's error is rethrown by {@code take()} as a {@code PipelineException} whose
+     * cause is that {@code InternalError}.
+     *
+     * @throws IndexOutOfBoundsException if {@code from} and {@code count} are outside
+     *     {@code indices}, or an index is not a row of this matrix (the rows before it have been
+     *     copied; {@code dst}'s position is left unchanged)
+     * @throws java.nio.BufferOverflowException if {@code dst} has too little room (the message
+     *     names the room needed and the room left; nothing is written)
+     * @throws ReadOnlyBufferException if {@code dst} is read-only (nothing is written)
      */
     public void gather(int[] indices, int from, int count, FloatBuffer dst) {
         Objects.checkFromIndexSize(from, count, indices.length);
-        final int d = width;
-        int at = dst.position();
-        if ((long) count * d > dst.remaining()) {
-            throw new java.nio.BufferOverflowException();
+        final int at = dst.position();
+        if ((long) count * width > dst.remaining()) {
+            throw NoRoomException.floats(count, width, dst.remaining());
         }
-        final int end = from + count;
-        final int n = rows;
-        final int per = rowsPerRegion;
-        final boolean one = bytes.length == 1; // one region: no division per row
-        if (type == NpyType.FLOAT32 && !affine) {
-            gatherFloats(indices, from, end, dst, at);
+        if (dst.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        if (count == 0) {
             return;
         }
-        final Convert.Scratch scratch = Convert.scratch();
-        final boolean ahead = rowBytes >= TOUCH_MIN_ROW_BYTES;
-        int t = ahead ? touchFirst(indices, from, end) : 0;
-        for (int i = from; i < end; i++) {
-            if (ahead && i + TOUCH_AHEAD < end) {
-                t += touch(indices[i + TOUCH_AHEAD]);
+        try {
+            if (type == NpyType.FLOAT32 && !affine) {
+                Gathers.INSTANCE.floats(this, indices, from, from + count, dst, at);
+            } else {
+                Gathers.INSTANCE.converted(this, indices, from, from + count, dst, at);
             }
-            int r = Objects.checkIndex(indices[i], n);
-            int region = one ? 0 : r / per;
-            int local = one ? r : r - region * per;
-            convert(region, local, dst, at, scratch);
-            at += d;
+        } catch (InternalError e) {
+            throw faulted(e);
         }
-        touched = t;
-        dst.position(at);
+        dst.position(at + count * width);
     }
 
     /**
@@ -566,112 +413,42 @@ public final class FeatureMatrix {
      * another, into {@code dst} from its position, and advances the position by
      * {@code count * bytesPerRow()}: numpy's {@code x[indices]} byte for byte (for runtimes that take
      * uint8 or float16 tensors). A scaled view's map does not apply. One bulk copy per row; allocates
-     * nothing; thread-safe.
+     * nothing; thread-safe. A mapped file that shrinks faults as described at
+     * {@link #gather(int[], int, int, FloatBuffer)}.
      *
-     * @throws IndexOutOfBoundsException if an index is not a row of this matrix (the rows before it
-     *     have been copied; {@code dst}'s position is left unchanged)
-     * @throws java.nio.BufferOverflowException if {@code dst} has too little room
+     * @throws IndexOutOfBoundsException if {@code from} and {@code count} are outside
+     *     {@code indices}, or an index is not a row of this matrix (the rows before it have been
+     *     copied; {@code dst}'s position is left unchanged)
+     * @throws java.nio.BufferOverflowException if {@code dst} has too little room (the message
+     *     names the bytes needed and the bytes left; nothing is written)
+     * @throws ReadOnlyBufferException if {@code dst} is read-only (nothing is written)
      */
     public void gather(int[] indices, int from, int count, ByteBuffer dst) {
         Objects.checkFromIndexSize(from, count, indices.length);
-        final int rb = rowBytes;
-        int at = dst.position();
-        if ((long) count * rb > dst.remaining()) {
-            throw new java.nio.BufferOverflowException();
+        final int at = dst.position();
+        if ((long) count * rowBytes > dst.remaining()) {
+            throw NoRoomException.bytes(count, rowBytes, dst.remaining());
         }
-        final ByteBuffer[] src = bytes;
-        final int end = from + count;
-        final int n = rows;
-        final int per = rowsPerRegion;
-        final boolean one = src.length == 1;
-        final boolean ahead = rb >= TOUCH_MIN_ROW_BYTES;
-        int t = ahead ? touchFirst(indices, from, end) : 0;
-        for (int i = from; i < end; i++) {
-            if (ahead && i + TOUCH_AHEAD < end) {
-                t += touch(indices[i + TOUCH_AHEAD]);
-            }
-            int r = Objects.checkIndex(indices[i], n);
-            int region = one ? 0 : r / per;
-            int local = one ? r : r - region * per;
-            dst.put(at, src[region], local * rb, rb);
-            at += rb;
+        if (dst.isReadOnly()) {
+            throw new ReadOnlyBufferException();
         }
-        touched = t;
-        dst.position(at);
+        if (count == 0) {
+            return;
+        }
+        try {
+            Gathers.INSTANCE.bytes(this, indices, from, from + count, dst, at);
+        } catch (InternalError e) {
+            throw faulted(e);
+        }
+        dst.position(at + count * rowBytes);
     }
 
-    /** The float32 gather without conversion: one bulk copy per row, kept as small as the loop can be. */
-    private void gatherFloats(int[] indices, int from, int end, FloatBuffer dst, int at) {
-        final int d = width;
-        final int n = rows;
-        final FloatBuffer[] src = regions;
-        final boolean ahead = rowBytes >= TOUCH_MIN_ROW_BYTES;
-        int t = ahead ? touchFirst(indices, from, end) : 0;
-        if (src.length == 1) { // one region: no division per row
-            final FloatBuffer only = src[0];
-            final int last = ahead ? end - TOUCH_AHEAD : from;
-            int i = from;
-            for (; i < last; i++) {
-                t += touch(indices[i + TOUCH_AHEAD]);
-                dst.put(at, only, Objects.checkIndex(indices[i], n) * d, d);
-                at += d;
-            }
-            for (; i < end; i++) {
-                dst.put(at, only, Objects.checkIndex(indices[i], n) * d, d);
-                at += d;
-            }
-        } else {
-            final int per = rowsPerRegion;
-            for (int i = from; i < end; i++) {
-                if (ahead && i + TOUCH_AHEAD < end) {
-                    t += touch(indices[i + TOUCH_AHEAD]);
-                }
-                int r = Objects.checkIndex(indices[i], n);
-                dst.put(at, src[r / per], (r % per) * d, d);
-                at += d;
-            }
+    /** A fault of a mapped page, with the file named; any other internal error unchanged. */
+    InternalError faulted(InternalError e) {
+        if (file == null || e.getMessage() == null || !e.getMessage().contains("unsafe memory access")) {
+            return e;
         }
-        touched = t;
-        dst.position(at);
-    }
-
-    /** Touches the first {@link #TOUCH_AHEAD} rows of a gather. */
-    private int touchFirst(int[] indices, int from, int end) {
-        int t = 0;
-        for (int i = from, stop = Math.min(end, from + TOUCH_AHEAD); i < stop; i++) {
-            t += touch(indices[i]);
-        }
-        return t;
-    }
-
-    /**
-     * Reads the first byte of row {@code r}, so that its cache miss starts now; an index outside the
-     * matrix is skipped here and refused when its row is copied.
-     */
-    private int touch(int r) {
-        if (Integer.compareUnsigned(r, rows) >= 0) {
-            return 0;
-        }
-        if (bytes.length == 1) {
-            return bytes[0].get(r * rowBytes);
-        }
-        int region = r / rowsPerRegion;
-        return bytes[region].get((r - region * rowsPerRegion) * rowBytes);
-    }
-
-    /**
-     * Row {@code local} of region {@code region}, converted to floats at {@code dst[at..]} (a compact
-     * type, or scaled float32; plain float32 goes through {@link #gatherFloats}).
-     */
-    private void convert(int region, int local, FloatBuffer dst, int at, Convert.Scratch scratch) {
-        final int d = width;
-        if (type == NpyType.FLOAT32) {
-            Convert.floats(regions[region], local * d, d, scale, offset, dst, at, scratch);
-        } else if (type == NpyType.FLOAT16) {
-            Convert.halves(halves[region], local * d, d, affine, scale, offset, dst, at, scratch);
-        } else {
-            Convert.bytes(bytes[region], local * d, d, type == NpyType.INT8, affine, scale, offset, dst, at, scratch);
-        }
+        return new InternalError(file + ": " + e.getMessage() + " (the mapped file was truncated or replaced)", e);
     }
 
     /**

@@ -90,7 +90,7 @@ class CompactFeaturesTest {
 
         // the same bytes copied from the heap, or wrapped, gather the same values
         byte[] stored = data(FIXTURES.resolve("features_" + name + "_gather.npy"));
-        FeatureMatrix copy = FeatureMatrix.copyOf(stored, type, 3, 5);
+        FeatureMatrix copy = FeatureMatrix.copyOf(stored, type, 40, 3, 5);
         assertEquals(40, copy.rows());
         floats.clear();
         copy.gather(indices, 0, indices.length, floats);
@@ -141,7 +141,7 @@ class CompactFeaturesTest {
         assertEquals(14f, dst.get(0));
 
         // (1, 0) is still a map: -0 becomes +0, while the unscaled matrix keeps -0
-        FeatureMatrix negZero = FeatureMatrix.copyOf(new float[] {-0f, 1f}, 2);
+        FeatureMatrix negZero = FeatureMatrix.copyOf(new float[] {-0f, 1f}, 1, 2);
         dst.clear();
         negZero.gather(new int[] {0}, 0, 1, dst);
         assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(dst.get(0)));
@@ -178,12 +178,12 @@ class CompactFeaturesTest {
     /** A bad index ahead of the copy is refused only when its turn comes: the rows before it are copied. */
     @Test
     void badIndexInsideTheTouchedWindow() {
-        int w = FeatureMatrix.TOUCH_MIN_ROW_BYTES; // rows wide enough to be touched ahead
+        int w = 512;
         byte[] data = new byte[10 * w];
         for (int i = 0; i < data.length; i++) {
             data[i] = (byte) (i / w * 10 + i % w);
         }
-        FeatureMatrix m = FeatureMatrix.copyOf(data, NpyType.INT8, w);
+        FeatureMatrix m = FeatureMatrix.copyOf(data, NpyType.INT8, 10, w);
         int[] idx = {9, 8, 7, -1, 1, 2, 3, 4, 5, 6, 7, 8, 9};
         FloatBuffer dst = FloatBuffer.allocate(idx.length * w);
         assertThrows(IndexOutOfBoundsException.class, () -> m.gather(idx, 0, idx.length, dst));
@@ -198,17 +198,18 @@ class CompactFeaturesTest {
         assertEquals(0, raw.get(10 * w + 1) - 1, "row 0 again, its second value");
         assertThrows(java.nio.BufferOverflowException.class, () -> m.gather(late, 0, 3, ByteBuffer.allocate(5)));
         assertEquals("features must be FLOAT32, FLOAT16, UINT8 or INT8, got INT32", assertThrows(
-                IllegalArgumentException.class, () -> FeatureMatrix.copyOf(new byte[8], NpyType.INT32, 2)).getMessage());
-        assertEquals("7 bytes are not whole rows of [2] float16 values", assertThrows(
-                IllegalArgumentException.class, () -> FeatureMatrix.copyOf(new byte[7], NpyType.FLOAT16, 2)).getMessage());
+                IllegalArgumentException.class, () -> FeatureMatrix.copyOf(new byte[8], NpyType.INT32, 4, 2)).getMessage());
+        assertEquals("data holds 7 bytes, 2 rows of [2] float16 values need 8 (the number of rows comes first, then the"
+                + " sample shape)", assertThrows(IllegalArgumentException.class,
+                        () -> FeatureMatrix.copyOf(new byte[7], NpyType.FLOAT16, 2, 2)).getMessage());
         assertEquals("buffer holds 8 bytes, 3 rows of [2] float16 values need 12", assertThrows(IllegalArgumentException.class,
                 () -> FeatureMatrix.wrap(ByteBuffer.allocateDirect(8), NpyType.FLOAT16, 3, 2)).getMessage());
     }
 
-    /** Rows wider than one conversion chunk convert every value, for every type, scaled or not. */
+    /** Rows wider than one conversion tile convert every value, for every type, scaled or not. */
     @Test
     void rowsWiderThanAChunkConvertEveryValue() {
-        int d = Convert.CHUNK * 2 + 37;
+        int d = Gathers.TILE * 2 + 37;
         byte[] data = new byte[3 * d * 4];
         for (int i = 0; i < data.length; i++) {
             data[i] = (byte) (i * 37 + (i >> 9));
@@ -217,7 +218,7 @@ class CompactFeaturesTest {
         int[] rows = {2, 0, 1, 2};
         for (NpyType type : new NpyType[] {NpyType.FLOAT32, NpyType.FLOAT16, NpyType.UINT8, NpyType.INT8}) {
             byte[] stored = Arrays.copyOf(data, 3 * d * type.size());
-            FeatureMatrix m = FeatureMatrix.copyOf(stored, type, d);
+            FeatureMatrix m = FeatureMatrix.copyOf(stored, type, 3, d);
             for (boolean scaled : new boolean[] {false, true}) {
                 FeatureMatrix g = scaled ? m.scaled(0.75f, -3f) : m;
                 FloatBuffer dst = BatchBuffers.floats(rows.length * d);

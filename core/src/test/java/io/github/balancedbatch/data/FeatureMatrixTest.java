@@ -111,7 +111,7 @@ class FeatureMatrixTest {
         for (int i = 0; i < data.length; i++) {
             data[i] = i * 0.5f;
         }
-        FeatureMatrix a = FeatureMatrix.copyOf(data, 2, 3);
+        FeatureMatrix a = FeatureMatrix.copyOf(data, 4, 2, 3);
         assertEquals(4, a.rows());
         assertArrayEquals(new int[] {2, 3}, a.sampleShape());
         assertEquals(6f, a.row(2).get(a.row(2).position()));
@@ -130,7 +130,7 @@ class FeatureMatrixTest {
         assertEquals(14f, w.row(2).get());
         assertEquals("row 1 has 1 floats, row 0 has 2", assertThrows(IllegalArgumentException.class,
                 () -> FeatureMatrix.copyOf(new float[][] {{1, 2}, {3}})).getMessage());
-        assertEquals("7 floats are not whole rows of [2, 3]",
+        assertEquals("data holds 7 floats, 2 rows of [3] floats need 6 (the number of rows comes first, then the sample shape)",
                 assertThrows(IllegalArgumentException.class, () -> FeatureMatrix.copyOf(new float[7], 2, 3)).getMessage());
         assertEquals("buffer must be direct (off-heap)", assertThrows(IllegalArgumentException.class,
                 () -> FeatureMatrix.wrap(ByteBuffer.allocate(64), 2, 2)).getMessage());
@@ -162,7 +162,7 @@ class FeatureMatrixTest {
                 f.write(le(i));
             }
         }
-        FeatureMatrix m = FeatureMatrix.map(file, 3 * d * 4 + 5); // 3 rows per region
+        FeatureMatrix m = Storage.map(file, 3 * d * 4 + 5); // 3 rows per region
         int[] all = new int[rows];
         for (int i = 0; i < rows; i++) {
             all[i] = rows - 1 - i;
@@ -177,7 +177,7 @@ class FeatureMatrixTest {
             assertEquals((rows - 1 - i) * d, dst.get(i * d));
         }
         assertEquals("one row is 28 bytes, more than a buffer region holds (27)",
-                assertThrows(NpyException.class, () -> FeatureMatrix.map(file, 27)).problem());
+                assertThrows(NpyException.class, () -> Storage.map(file, 27)).problem());
     }
 
     /** Over 2 GiB: a sparse file with known rows near the end and around the region boundary. */

@@ -35,7 +35,7 @@ class BatchPipelineTest {
         for (int i = 0; i < data.length; i++) {
             data[i] = offset + i / d + (i % d) / 10f; // row r, column j -> offset + r + j/10
         }
-        return FeatureMatrix.copyOf(data, d);
+        return FeatureMatrix.copyOf(data, rows, d);
     }
 
     static BalancedBatchSampler sampler(long seed) {
@@ -59,8 +59,8 @@ class BatchPipelineTest {
         for (int i = 0; i < halves.length; i++) {
             halves[i] = (byte) (i * 13 + 1);
         }
-        FeatureMatrix u8 = FeatureMatrix.copyOf(pixels, NpyType.UINT8, 3).scaled(1 / 255f, 0f);
-        FeatureMatrix f16 = FeatureMatrix.copyOf(halves, NpyType.FLOAT16, 2);
+        FeatureMatrix u8 = FeatureMatrix.copyOf(pixels, NpyType.UINT8, LABELS.length, 3).scaled(1 / 255f, 0f);
+        FeatureMatrix f16 = FeatureMatrix.copyOf(halves, NpyType.FLOAT16, LABELS.length, 2);
         BalancedBatchSampler s = sampler(9);
         int n = s.batchSize();
         FloatBuffer want = FloatBuffer.allocate(n * 3);

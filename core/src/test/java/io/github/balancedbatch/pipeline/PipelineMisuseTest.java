@@ -47,7 +47,7 @@ class PipelineMisuseTest {
                         .getMessage());
         BalancedBatchSampler two = BalancedBatchSampler.builder(ClassIndex.of(new int[] {1, 2}))
                 .classesPerBatch(1).samplesPerClass(30_000).seed(1).build();
-        FeatureMatrix rows = FeatureMatrix.copyOf(new float[200_000], 100_000);
+        FeatureMatrix rows = FeatureMatrix.copyOf(new float[200_000], 2, 100_000);
         assertThrows(IllegalArgumentException.class, () -> BatchPipeline.builder(two).features(rows).build());
     }
 

@@ -126,7 +126,7 @@ class BalancedDatasetMisuseTest {
         BalancedBatchSampler sampler = BalancedBatchSampler.builder(ClassIndex.of(new int[400]))
                 .classesPerBatch(1).samplesPerClass(4).batchesPerEpoch(100).seed(2).build();
         try (BalancedDataset data = BalancedDataset.builder(sampler)
-                .features(io.github.balancedbatch.data.FeatureMatrix.copyOf(new float[400], 1)).prefetch(4).build()) {
+                .features(io.github.balancedbatch.data.FeatureMatrix.copyOf(new float[400], 400, 1)).prefetch(4).build()) {
             for (int epoch = 0; epoch < 200; epoch++) {
                 Iterator<Batch> it = data.getData(manager).iterator();
                 AtomicInteger taken = new AtomicInteger();

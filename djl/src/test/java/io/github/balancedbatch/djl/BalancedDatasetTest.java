@@ -129,7 +129,7 @@ class BalancedDatasetTest {
         for (int i = 0; i < stored.length; i++) {
             stored[i] = (byte) (i * 37 + 11);
         }
-        FeatureMatrix raw = FeatureMatrix.copyOf(stored, type, 2, 2);
+        FeatureMatrix raw = FeatureMatrix.copyOf(stored, type, Fixtures.N, 2, 2);
         FeatureMatrix pixels = raw.scaled(1 / 255f, 0);
         List<List<Long>> expected = Fixtures.cursorBatches(sampler, 0, 0, 3);
         for (boolean storedBytes : new boolean[] {false, true}) {
@@ -356,7 +356,7 @@ class BalancedDatasetTest {
         BalancedBatchSampler sampler = Fixtures.sampler(1);
         IllegalStateException none = assertThrows(IllegalStateException.class, () -> BalancedDataset.builder(sampler).build());
         assertEquals("no feature source: call features(...) with at least one matrix", none.getMessage());
-        FeatureMatrix shorter = FeatureMatrix.copyOf(new float[10], 1);
+        FeatureMatrix shorter = FeatureMatrix.copyOf(new float[10], 10, 1);
         IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
                 () -> BalancedDataset.builder(sampler).features(shorter));
         assertEquals("feature source 0 has 10 rows, the labels have 230", rows.getMessage());

@@ -53,7 +53,7 @@ final class Fixtures {
         for (int i = 0; i < data.length; i++) {
             data[i] = offset + i * 0.5f;
         }
-        return FeatureMatrix.copyOf(data, shape);
+        return FeatureMatrix.copyOf(data, N, shape);
     }
 
     /** The cursor's batches from (epoch, batch) on, as long lists. */

@@ -58,7 +58,7 @@ class ReproducibleTrainingTest {
                 pixels[i * side * side + p] = (bar ? 60 + rng.nextInt(120) : rng.nextInt(120)) / 255f;
             }
         }
-        images = FeatureMatrix.copyOf(pixels, side, side);
+        images = FeatureMatrix.copyOf(pixels, N, side, side);
     }
 
     @AfterAll
