@@ -6,10 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
- * The gather loops behind {@link FeatureMatrix#gather}: this class is the Java 17 implementation;
- * on JDK 22 and later the multi-release jar adds {@code SegmentGathers}, a subclass that replaces
- * the conversions with loops the newer compilers vectorize. {@link #INSTANCE} is the one this JVM
- * uses, chosen once.
+ * The gather loops behind {@link FeatureMatrix#gather}.
  *
  * <p>Every loop walks the batch in blocks of {@link #BLOCK} rows: it first reads one byte of each
  * row of the block (so that the rows' cache misses are in flight together; it also finds a bad
@@ -21,34 +18,16 @@ import java.nio.FloatBuffer;
  * <p>The callers have checked the arguments; the loops check each index. Thread-safe: each thread
  * has its own {@link Scratch}, made on its first gather (about 26 KiB); nothing is allocated after.
  */
-class Gathers {
+final class Gathers {
     /** Rows whose first bytes are read before any of them is copied. */
     static final int BLOCK = 16;
     /** Floats in a thread's conversion tile (16 KiB: the tile stays in the first-level cache). */
     static final int TILE = 4096;
-    /** The implementation this JVM uses. */
-    static final Gathers INSTANCE = choose();
+    static final Gathers INSTANCE = new Gathers();
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    Gathers() {
-    }
-
-    private static Gathers choose() {
-        if (Runtime.version().feature() >= 22) {
-            try {
-                return (Gathers) Class.forName("io.github.balancedbatch.data.SegmentGathers")
-                        .getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                // built without a JDK 22+ compiler, or run from a class directory: the Java 17 loops
-            }
-        }
-        return new Gathers();
-    }
-
-    /** Which implementation this is (for tests and the benchmarks' logs). */
-    String implementation() {
-        return "java17";
+    private Gathers() {
     }
 
     /** One thread's conversion scratch; {@link #sink} keeps the reads of {@link #touch} alive. */

@@ -24,24 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The gather loops against a value-by-value reference, for every storage type, scaled or not, row
  * widths around the loops' steps (8 bytes, the 16-row blocks, the 4096-float tile), several
- * storage regions, destinations of every kind, and indices that repeat. Runs against whichever
- * implementation this JVM uses; {@link #theImplementationOfThisJdkIsActive} says which.
+ * storage regions, destinations of every kind, and indices that repeat.
  */
 class GatherTest {
     private static final NpyType[] TYPES = {NpyType.FLOAT32, NpyType.FLOAT16, NpyType.UINT8, NpyType.INT8};
     private static final int[] WIDTHS = {1, 3, 7, 8, 9, 15, 16, 17, 63, 64, 65, 200, 1000, Gathers.TILE + 3};
     private static final int[] COUNTS = {1, 15, 16, 17, 40, 100};
-
-    /**
-     * The JDK 22+ loops of the multi-release jar run on JDK 22 and later (the build puts their
-     * classes on the test class path), the Java 17 loops before: a run of these tests on a newer JDK
-     * really tests the newer implementation.
-     */
-    @Test
-    void theImplementationOfThisJdkIsActive() {
-        String expected = Runtime.version().feature() >= 22 ? "jdk22" : "java17";
-        assertEquals(expected, Gathers.INSTANCE.implementation(), "on JDK " + Runtime.version());
-    }
 
     @Test
     void everyTypeWidthDestinationAndRegionLayoutGathersTheReferenceValues() {
