@@ -40,8 +40,11 @@ public final class BalancedBatchSampler {
     private final int progressiveEpochs;
     private final int minSamplesPerClass;
     private final ClassQuotas quotas;
+    private final int categoriesPerBatch;
+    /** With categories: which categories and classes can be chosen, and their quotas; else null. */
+    private final CategoryPlan categoryPlan;
 
-    private BalancedBatchSampler(Builder b, int[] eligible) {
+    private BalancedBatchSampler(Builder b, int[] eligible, CategoryPlan categoryPlan) {
         this.index = b.index;
         this.classesPerBatch = b.classesPerBatch;
         this.samplesPerClass = b.samplesPerClass;
@@ -57,8 +60,14 @@ public final class BalancedBatchSampler {
         this.classWeightPower = b.classWeightPower;
         this.progressiveEpochs = b.progressiveEpochs;
         this.minSamplesPerClass = b.minSamplesPerClass;
-        this.quotas = new ClassQuotas(index, eligible, classWeightPower, progressiveEpochs,
-                (long) classesPerBatch * worldSize * batchesPerEpoch, batchesPerEpoch);
+        this.categoriesPerBatch = b.categoriesPerBatch;
+        this.categoryPlan = categoryPlan;
+        // with categories the strategy weighs the categories (in the plan); the class quotas only list the eligible classes
+        this.quotas = categoryPlan != null
+                ? new ClassQuotas(index, categoryPlan.eligibleClasses(), 0, 0,
+                        (long) classesPerBatch * worldSize * batchesPerEpoch, batchesPerEpoch)
+                : new ClassQuotas(index, eligible, classWeightPower, progressiveEpochs,
+                        (long) classesPerBatch * worldSize * batchesPerEpoch, batchesPerEpoch);
     }
 
     /** Starts a builder over grouped labels; see {@link ClassIndex#of} and {@link ClassIndex#ofColumns}. */
@@ -143,20 +152,48 @@ public final class BalancedBatchSampler {
         return minSamplesPerClass;
     }
 
-    /** Number of classes that can be chosen: non-empty and at least {@link #minSamplesPerClass()} samples. */
+    /**
+     * Number of classes that can be chosen: non-empty and at least {@link #minSamplesPerClass()}
+     * samples (with categories: and in a category that can be chosen).
+     */
     public int eligibleClassCount() {
         return quotas.count();
+    }
+
+    /** The categories of the classes, or null when batches are not category-balanced. */
+    public CategoryIndex categories() {
+        return categoryPlan == null ? null : categoryPlan.index();
+    }
+
+    /** Q: distinct categories in each batch (of this rank), or 0 when batches are not category-balanced. */
+    public int categoriesPerBatch() {
+        return categoriesPerBatch;
+    }
+
+    /**
+     * Number of categories that can be chosen: those with at least P / Q classes of at least
+     * {@link #minSamplesPerClass()} samples (0 when batches are not category-balanced).
+     */
+    public int usableCategoryCount() {
+        return categoryPlan == null ? 0 : categoryPlan.count();
     }
 
     /**
      * Each class's target share of epoch {@code epoch}'s class slots under the chosen strategy,
      * indexed by class ordinal (0 for classes never chosen); the shares sum to 1. A class appears in
-     * every epoch within one batch of its target share times P * worldSize * batchesPerEpoch.
-     * Allocates a fresh array; O(C).
+     * every epoch within one batch of its target share times P * worldSize * batchesPerEpoch. With
+     * categories, a class's share is its category's share split evenly over the category's m
+     * eligible classes, and a class appears within 1 + (P / Q) / m batches of its target (its
+     * category within 1). Allocates a fresh array; O(C).
      */
     public double[] targetShares(int epoch) {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch must be at least 0, got " + epoch);
+        }
+        if (categoryPlan != null) {
+            double[] shares = new double[index.classCount()];
+            categoryPlan.classShares(epoch, shares);
+            return shares;
         }
         int c = quotas.count();
         double[] t = new double[c];
@@ -170,6 +207,10 @@ public final class BalancedBatchSampler {
 
     ClassQuotas quotas() {
         return quotas;
+    }
+
+    CategoryPlan categoryPlan() {
+        return categoryPlan;
     }
 
     /** Configures a {@link BalancedBatchSampler}; validates everything in {@link #build()}. Not thread-safe. */
@@ -188,6 +229,8 @@ public final class BalancedBatchSampler {
         private double classWeightPower;
         private int progressiveEpochs;
         private int minSamplesPerClass = 1;
+        private CategoryIndex categories;
+        private int categoriesPerBatch;
 
         private Builder(ClassIndex index) {
             this.index = java.util.Objects.requireNonNull(index, "index");
@@ -288,6 +331,39 @@ public final class BalancedBatchSampler {
         }
 
         /**
+         * Category-balanced batches: sample {@code i} is in category {@code categories[i]} (any
+         * {@code int} values; every class must lie in exactly one category). With
+         * {@link #categoriesPerBatch categoriesPerBatch(Q)}, every batch holds Q distinct categories,
+         * P / Q distinct classes of each and K samples of each class, category by category (or mixed
+         * with {@link #mix}); within an epoch two categories' appearance counts differ by at most 1,
+         * and so do those of two classes of one category. Categories with fewer than P / Q classes
+         * (of at least {@link #minSamplesPerClass} samples) are never chosen. A class-choice strategy
+         * weighs the categories by their samples instead (see {@link #classWeightPower}). The
+         * categories are grouped now (O(N)); the array is not retained.
+         *
+         * @throws IllegalArgumentException if {@code categories} does not have one value per sample,
+         *     or a class has samples in two categories
+         */
+        public Builder categories(int[] categories) {
+            this.categories = CategoryIndex.of(index, categories);
+            return this;
+        }
+
+        /**
+         * Q, the number of distinct categories per batch (of this rank); required with
+         * {@link #categories}, and must divide P.
+         *
+         * @throws IllegalArgumentException if {@code q < 1}
+         */
+        public Builder categoriesPerBatch(int q) {
+            if (q < 1) {
+                throw new IllegalArgumentException("categoriesPerBatch must be at least 1, got " + q);
+            }
+            this.categoriesPerBatch = q;
+            return this;
+        }
+
+        /**
          * Builds the sampler.
          *
          * @throws IllegalArgumentException naming the parameter when a value is out of range or
@@ -314,6 +390,7 @@ public final class BalancedBatchSampler {
                 throw new IllegalArgumentException("classWeightPower=" + classWeightPower + " and progressiveEpochs="
                         + progressiveEpochs + " cannot be combined: choose one strategy");
             }
+            CategoryPlan plan = categoryPlan();
             long globalClasses = (long) classesPerBatch * worldSize;
             int[] eligible = eligible();
             int available = eligible.length;
@@ -344,7 +421,43 @@ public final class BalancedBatchSampler {
                             + " class slots per epoch are too many for a class-choice strategy");
                 }
             }
-            return new BalancedBatchSampler(this, eligible);
+            return new BalancedBatchSampler(this, eligible, plan);
+        }
+
+        /** Checks the category parameters; the plan of a category-balanced sampler, or null. */
+        private CategoryPlan categoryPlan() {
+            if (categories == null) {
+                if (categoriesPerBatch > 0) {
+                    throw new IllegalArgumentException("categoriesPerBatch=" + categoriesPerBatch + " needs categories");
+                }
+                return null;
+            }
+            if (categoriesPerBatch == 0) {
+                throw new IllegalArgumentException("categoriesPerBatch is required with categories");
+            }
+            int q = categoriesPerBatch;
+            if (classesPerBatch % q != 0) {
+                throw new IllegalArgumentException("classesPerBatch=" + classesPerBatch + " is not divisible by categoriesPerBatch="
+                        + q + ": every category gives the same number of classes to a batch");
+            }
+            int perCategory = classesPerBatch / q;
+            long global = (long) q * worldSize;
+            long perEpoch = batchesPerEpoch > 0 ? batchesPerEpoch
+                    : (index.sampleCount() + (long) classesPerBatch * worldSize * samplesPerClass - 1)
+                            / ((long) classesPerBatch * worldSize * samplesPerClass);
+            int cap = (int) Math.min(Integer.MAX_VALUE, perEpoch);
+            CategoryPlan plan = new CategoryPlan(categories, perCategory, minSamplesPerClass, classWeightPower,
+                    progressiveEpochs, global * cap, cap);
+            if (global > plan.count()) {
+                throw new IllegalArgumentException((worldSize == 1
+                        ? "categoriesPerBatch=" + q
+                        : "categoriesPerBatch=" + q + " x worldSize=" + worldSize + " = " + global)
+                        + " exceeds the " + plan.count() + " categories with at least classesPerBatch / categoriesPerBatch = "
+                        + perCategory + " classes" + (minSamplesPerClass > 1
+                                ? " of at least minSamplesPerClass=" + minSamplesPerClass + " samples" : "")
+                        + " (" + (categories.categoryCount() - plan.count()) + " smaller categories left out)");
+            }
+            return plan;
         }
 
         /** Ordinals of the classes that can be chosen, ascending. */

@@ -42,6 +42,8 @@ public final class BatchCursor {
     private final int[] scratch;
     /** A class-choice strategy's state, or null for the default (every epoch dealt from the deck). */
     private final Schedule schedule;
+    /** With categories: the two-level deal that replaces the class deck and schedule; else null. */
+    private final CategoryDeal categories;
 
     private BoundedRandom random;
     private BoundedRandom layout;
@@ -60,6 +62,20 @@ public final class BatchCursor {
         this.mix = sampler.mix();
         ClassIndex index = sampler.classes();
         this.samples = new Pools(index.rows(), index.offsets());
+        this.chosen = new int[classesPerBatch * worldSize];
+        this.global = worldSize == 1 ? null : new int[batchSize * worldSize];
+        this.scratch = new int[batchSize];
+        boolean weighted = sampler.classWeightPower() > 0 || sampler.progressiveEpochs() > 0;
+        CategoryPlan plan = sampler.categoryPlan();
+        if (plan != null) {
+            this.categories = new CategoryDeal(plan, samples, sampler.categoriesPerBatch() * worldSize, batchesPerEpoch,
+                    weighted);
+            this.deck = null;
+            this.deckBase = 0;
+            this.schedule = null;
+            return;
+        }
+        this.categories = null;
         ClassQuotas quotas = sampler.quotas();
         int[] activeBases = new int[quotas.count()]; // the classes that can be chosen, ascending
         for (int i = 0; i < activeBases.length; i++) {
@@ -67,12 +83,7 @@ public final class BatchCursor {
         }
         this.deck = new Pools(activeBases, new int[] {0, activeBases.length});
         this.deckBase = deck.base(0);
-        this.chosen = new int[classesPerBatch * worldSize];
-        this.global = worldSize == 1 ? null : new int[batchSize * worldSize];
-        this.scratch = new int[batchSize];
-        this.schedule = sampler.classWeightPower() > 0 || sampler.progressiveEpochs() > 0
-                ? new Schedule(quotas, activeBases, chosen.length, batchesPerEpoch)
-                : null;
+        this.schedule = weighted ? new Schedule(quotas, activeBases, chosen.length, batchesPerEpoch) : null;
     }
 
     /** The sampler this cursor draws from. */
@@ -82,7 +93,8 @@ public final class BatchCursor {
 
     /** Heap bytes held by this cursor's own arrays (headers excluded; the shared index not counted). */
     public long heapBytes() {
-        return samples.heapBytes() + deck.heapBytes() + (schedule == null ? 0 : schedule.heapBytes())
+        return samples.heapBytes() + (deck == null ? 0 : deck.heapBytes()) + (schedule == null ? 0 : schedule.heapBytes())
+                + (categories == null ? 0 : categories.heapBytes())
                 + 4L * (chosen.length + scratch.length + (global == null ? 0 : global.length));
     }
 
@@ -179,6 +191,11 @@ public final class BatchCursor {
         random = shuffle ? new BoundedRandom(BoundedRandom.derive(seed, SAMPLE_STREAM, e)) : null;
         layout = mix ? new BoundedRandom(BoundedRandom.derive(seed, LAYOUT_STREAM + rank, e)) : null;
         samples.restart();
+        if (categories != null) {
+            categories.start(e, shuffle && categories.scheduled()
+                    ? new BoundedRandom(BoundedRandom.derive(seed, SCHEDULE_STREAM, e)) : null);
+            return;
+        }
         deck.restart();
         if (schedule != null) {
             schedule.start(e, shuffle ? new BoundedRandom(BoundedRandom.derive(seed, SCHEDULE_STREAM, e)) : null);
@@ -186,7 +203,8 @@ public final class BatchCursor {
     }
 
     /**
-     * One step: deals P * worldSize classes, draws K rows of each (every rank draws every class so
+     * One step: deals P * worldSize classes (with categories: Q * worldSize categories, then P / Q
+     * classes of each), draws K rows of each (every rank draws every class so
      * that all ranks keep the same pools), keeps this rank's P classes, then mixes if asked.
      */
     private void generate(int[] rows, int off, int[] classes, int classesOff) {
@@ -194,7 +212,9 @@ public final class BatchCursor {
         final int k = samplesPerClass;
         final int all = chosen.length;
         final BoundedRandom rng = random;
-        if (schedule == null || !schedule.next(chosen)) {
+        if (categories != null) {
+            categories.deal(rng, chosen);
+        } else if (schedule == null || !schedule.next(chosen)) {
             deck.draw(deckBase, all, rng, chosen, 0);
         }
         samples.touch(chosen, all);

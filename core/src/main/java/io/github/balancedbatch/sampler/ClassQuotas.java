@@ -5,7 +5,8 @@ package io.github.balancedbatch.sampler;
  * targets by water-filling, then integer quotas within 1 of them.
  *
  * <p>Works on the <em>eligible</em> classes (non-empty, at least {@code minSamplesPerClass} rows),
- * numbered {@code 0 .. count() - 1} in ascending ordinal order. Weights are {@code n^q}
+ * numbered {@code 0 .. count() - 1} in ascending ordinal order; with categories, the same rules weigh
+ * the usable categories by their samples (see {@link CategoryPlan}). Weights are {@code n^q}
  * ({@link StrictMath#pow}, identical on every JDK) or, for progressive balancing,
  * {@code (1 - e/T) n/N + (e/T) / C}; both grow with the class size, so the classes that hit the cap
  * are always the largest, and water-filling is one O(C) scan over the classes in descending size
@@ -33,12 +34,21 @@ final class ClassQuotas {
      * @param cap               the most slots one class may take: batchesPerEpoch
      */
     ClassQuotas(ClassIndex index, int[] ordinals, double power, int progressiveEpochs, long slots, int cap) {
+        this(ordinals, sizes(index, ordinals), power, progressiveEpochs, slots, cap);
+    }
+
+    /**
+     * Quotas of arbitrary items (the categories of {@link CategoryPlan}) of the given sizes.
+     *
+     * @param ordinals the items' ordinals, ascending
+     * @param sizes    each item's number of samples, in the order of {@code ordinals} (kept)
+     */
+    ClassQuotas(int[] ordinals, int[] sizes, double power, int progressiveEpochs, long slots, int cap) {
         this.ordinals = ordinals;
-        this.sizes = new int[ordinals.length];
+        this.sizes = sizes;
         long n = 0;
-        for (int i = 0; i < ordinals.length; i++) {
-            sizes[i] = index.size(ordinals[i]);
-            n += sizes[i];
+        for (int size : sizes) {
+            n += size;
         }
         this.samples = n;
         this.power = power;
@@ -54,6 +64,14 @@ final class ClassQuotas {
         } else {
             fixedTargets = null;
         }
+    }
+
+    private static int[] sizes(ClassIndex index, int[] ordinals) {
+        int[] sizes = new int[ordinals.length];
+        for (int i = 0; i < ordinals.length; i++) {
+            sizes[i] = index.size(ordinals[i]);
+        }
+        return sizes;
     }
 
     private static int[] bySize(int[] sizes) {
