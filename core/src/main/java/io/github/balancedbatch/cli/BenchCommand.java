@@ -50,8 +50,10 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         sampling.reportSeed(sampler, spec.commandLine().getErr());
         long budget = (long) (seconds * 1e9);
-        out.printf(Locale.ROOT, "%s samples, %s classes; P=%d, K=%d: %d indices per batch%n", count(index.sampleCount()),
-                count(index.classCount()), sampler.classesPerBatch(), sampler.samplesPerClass(), sampler.batchSize());
+        out.printf(Locale.ROOT, "%s samples, %s classes; P=%d%s, K=%d: %d indices per batch%n", count(index.sampleCount()),
+                count(index.classCount()), sampler.classesPerBatch(),
+                sampler.categoriesPerBatch() > 0 ? " (" + InspectCommand.composition(sampler) + ")" : "",
+                sampler.samplesPerClass(), sampler.batchSize());
         Timing t = Timing.sample(sampler, budget);
         double ns = t.nanosPerBatch();
         out.printf(Locale.ROOT, "sampling: %s batches timed%n", count(t.batches));

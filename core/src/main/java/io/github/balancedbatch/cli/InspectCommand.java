@@ -7,6 +7,7 @@ import io.github.balancedbatch.npy.NpyHeader;
 import io.github.balancedbatch.npy.NpyType;
 import java.io.IOException;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
+import io.github.balancedbatch.sampler.CategoryIndex;
 import io.github.balancedbatch.sampler.ClassIndex;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -43,6 +44,9 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     StrategyOptions strategy = new StrategyOptions();
 
+    @Mixin
+    CategoryOptions categories = new CategoryOptions();
+
     /** Accepted so that a {@code sample} command line can be inspected as it is; only the shard counts. */
     @Mixin
     ShapeOptions shape = new ShapeOptions();
@@ -66,10 +70,15 @@ final class InspectCommand implements Callable<Integer> {
         }
         shape.check();
         int w = shape.worldSize;
+        strategy.check();
+        categories.check(classesPerBatch, false);
         PrintWriter out = spec.commandLine().getOut();
         if (labels == null) {
             if (features == null) {
                 throw new CliException("inspect needs --labels or --features (or both)");
+            }
+            if (categories.on()) {
+                throw new CliException("--categories needs --labels");
             }
             if (classesPerBatch != null || samplesPerClass != null) {
                 throw new CliException("--classes-per-batch and --samples-per-class need --labels");
@@ -87,8 +96,13 @@ final class InspectCommand implements Callable<Integer> {
                 eligibleSamples += index.size(c);
             }
         }
+        CategoryIndex grouped = categories.on() ? categories.read(index, labels) : null;
+        Integer q = categories.categoriesPerBatch;
+        int usable = q == null ? 0 : CategoryOptions.usable(grouped, classesPerBatch / q, m);
         // validates the strategy options before anything is printed
-        BalancedBatchSampler targets = strategySampler(index, Math.min(classesPerBatch == null ? 1 : classesPerBatch, eligible));
+        BalancedBatchSampler targets = q == null
+                ? strategySampler(index, Math.min(classesPerBatch == null ? 1 : classesPerBatch, eligible))
+                : (long) q * w <= usable ? strategySampler(index, grouped, q) : null; // no shares for categories that cannot be chosen
         if (features != null) {
             describe(out, features, index.sampleCount());
         }
@@ -121,6 +135,9 @@ final class InspectCommand implements Callable<Integer> {
                     : "NOT feasible: only " + count(eligible) + (strategy.minSamplesPerClass == null
                             ? " non-empty classes" : " classes with at least " + m + " samples"),
                     w == 1 ? "" : " for " + count(global) + " classes per batch over " + w + " ranks");
+            if (grouped != null) {
+                describe(out, grouped, q, usable, w);
+            }
             if (samplesPerClass != null) {
                 long batch = (long) p * samplesPerClass;
                 long step = batch * w;
@@ -128,6 +145,8 @@ final class InspectCommand implements Callable<Integer> {
                         count((s.samples + step - 1) / step), count(batch), w == 1 ? "" : " per rank",
                         count(s.samples), w == 1 ? count(batch) : count(batch) + " x " + w);
             }
+        } else if (grouped != null) {
+            describe(out, grouped, null, 0, w);
         }
         if (targets != null) {
             shares(index, targets, out);
@@ -155,7 +174,66 @@ final class InspectCommand implements Callable<Integer> {
             int c = order[i];
             out.printf(Locale.ROOT, "            %-12d %10s %9s %9s%n", index.label(c), count(index.size(c)),
                     Chart.percent(index.size(c) / (double) index.sampleCount()),
-                    index.size(c) < sampler.minSamplesPerClass() ? "left out" : Chart.percent(target[c]));
+                    index.size(c) < sampler.minSamplesPerClass() || sampler.categoriesPerBatch() > 0 && target[c] == 0
+                            ? "left out" : Chart.percent(target[c]));
+        }
+    }
+
+    /** Rows of the list of categories too small to be chosen. */
+    static final int SMALL_ROWS = 10;
+
+    /**
+     * Prints the categories: how many, their numbers of classes, and with Q whether Q x worldSize of
+     * them can be chosen and which are too small (fewer than P / Q classes of at least the minimum size).
+     */
+    private void describe(PrintWriter out, CategoryIndex grouped, Integer q, int usable, int w) {
+        int g = grouped.categoryCount();
+        int[] sizes = new int[g];
+        for (int c = 0; c < g; c++) {
+            sizes[c] = grouped.classCount(c);
+        }
+        java.util.Arrays.sort(sizes);
+        double median = g % 2 == 1 ? sizes[g / 2] : (sizes[g / 2 - 1] + sizes[g / 2]) / 2.0;
+        out.printf(Locale.ROOT, "categories  %s (classes per category: min %s, median %s, max %s)%n", count(g),
+                count(sizes[0]), number(median), count(sizes[g - 1]));
+        if (q == null) {
+            return;
+        }
+        int perCategory = classesPerBatch / q;
+        int m = strategy.minimum();
+        String classes = perCategory + " classes" + (m > 1 ? " of at least " + m + " samples" : "");
+        long global = (long) q * w;
+        out.printf(Locale.ROOT, "%-12s%s: %s of %s categories have at least P/Q=%s%s%n", "Q=" + q,
+                global <= usable ? "feasible" : "NOT feasible", count(usable), count(g), classes,
+                w == 1 ? "" : " (" + count(global) + " categories per batch over " + w + " ranks)");
+        if (usable == g) {
+            return;
+        }
+        StringBuilder small = new StringBuilder();
+        int shown = 0;
+        for (int c = 0; c < g; c++) {
+            int n = grouped.eligibleClassCount(c, m);
+            if (n < perCategory && shown++ < SMALL_ROWS) {
+                small.append(shown == 1 ? "" : ", ").append(grouped.label(c)).append(" (").append(count(n))
+                        .append(n == 1 ? " class)" : " classes)");
+            }
+        }
+        if (shown > SMALL_ROWS) {
+            small.append(", ... ").append(count(shown - SMALL_ROWS)).append(" more");
+        }
+        out.printf(Locale.ROOT, "too small   %s categories with fewer than %s are never chosen: %s%n", count(g - usable),
+                classes, small);
+    }
+
+    /** A category-balanced sampler with P, Q, K (or 1) and the strategy options, for its target shares. */
+    private BalancedBatchSampler strategySampler(ClassIndex index, CategoryIndex grouped, int q) {
+        BalancedBatchSampler.Builder b = BalancedBatchSampler.builder(index).classesPerBatch(classesPerBatch)
+                .samplesPerClass(samplesPerClass == null ? 1 : samplesPerClass).categories(grouped).categoriesPerBatch(q).seed(0);
+        try {
+            strategy.applyTo(b);
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage() + " (labels " + labels + ")");
         }
     }
 
@@ -176,12 +254,19 @@ final class InspectCommand implements Callable<Integer> {
 
     /** ", " and the sampler's class-choice strategy in words, for titles and summaries. */
     static String strategy(BalancedBatchSampler s) {
+        boolean categories = s.categoriesPerBatch() > 0;
         String what = s.classWeightPower() > 0
-                ? "class weighting power q=" + s.classWeightPower()
+                ? (categories ? "category" : "class") + " weighting power q=" + s.classWeightPower()
                 : s.progressiveEpochs() > 0
-                ? "progressively balanced over T=" + s.progressiveEpochs() + " epochs"
-                : "class-balanced";
-        return ", " + what + (s.minSamplesPerClass() > 1 ? ", classes of at least " + s.minSamplesPerClass() + " samples" : "");
+                ? "progressively balanced " + (categories ? "categories " : "") + "over T=" + s.progressiveEpochs() + " epochs"
+                : categories ? "category-balanced" : "class-balanced";
+        return (categories ? ", " + composition(s) : "") + ", " + what
+                + (s.minSamplesPerClass() > 1 ? ", classes of at least " + s.minSamplesPerClass() + " samples" : "");
+    }
+
+    /** "Q=2 categories x 3 classes" for a category-balanced sampler. */
+    static String composition(BalancedBatchSampler s) {
+        return "Q=" + s.categoriesPerBatch() + " categories x " + s.classesPerBatch() / s.categoriesPerBatch() + " classes";
     }
 
     /**

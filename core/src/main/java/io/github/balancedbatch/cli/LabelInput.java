@@ -15,11 +15,27 @@ final class LabelInput {
 
     /** Groups the labels of {@code path}; every problem becomes a {@link CliException} naming the file. */
     static ClassIndex read(Path path) {
+        NpyLabels labels = load(path);
         try {
-            NpyLabels labels = LabelFiles.read(path);
             return labels.oneHot()
                     ? ClassIndex.ofColumns(labels.labels(), labels.width())
                     : ClassIndex.of(labels.labels());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(path + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * One value per sample from a file in the label formats (for a one-hot matrix, each row's
+     * column), e.g. a category per sample; every problem becomes a {@link CliException} naming the file.
+     */
+    static int[] values(Path path) {
+        return load(path).labels();
+    }
+
+    private static NpyLabels load(Path path) {
+        try {
+            return LabelFiles.read(path);
         } catch (NpyException e) {
             throw new CliException(e.getMessage());
         } catch (NoSuchFileException e) {

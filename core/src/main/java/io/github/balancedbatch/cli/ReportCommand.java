@@ -42,8 +42,8 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Outputs.target("--out", out);
-        Outputs.checkDistinct(java.util.List.of(new Outputs.Named("--labels", sampling.labels)),
-                java.util.List.of(new Outputs.Named("--out", out)));
+        Outputs.checkDistinct(java.util.Arrays.asList(new Outputs.Named("--labels", sampling.labels),
+                sampling.categories.input()), java.util.List.of(new Outputs.Named("--out", out)));
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean html = name.endsWith(".html") || name.endsWith(".htm");
         if (!html && !name.endsWith(".svg")) {

@@ -280,7 +280,7 @@ final class SampleCommand implements Callable<Integer> {
         labelsTarget = labelsOut == null ? null : Outputs.target("--labels-out", labelsOut);
         Outputs.checkDistinct(
                 java.util.Arrays.asList(new Outputs.Named("--labels", sampling.labels),
-                        features == null ? null : new Outputs.Named("--features", features)),
+                        features == null ? null : new Outputs.Named("--features", features), sampling.categories.input()),
                 java.util.Arrays.asList(new Outputs.Named("--out", out),
                         labelsOut == null ? null : new Outputs.Named("--labels-out", labelsOut),
                         featuresOut == null ? null : new Outputs.Named("--features-out", featuresOut)));

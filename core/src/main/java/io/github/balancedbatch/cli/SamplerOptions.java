@@ -1,6 +1,7 @@
 package io.github.balancedbatch.cli;
 
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
+import io.github.balancedbatch.sampler.CategoryIndex;
 import io.github.balancedbatch.sampler.ClassIndex;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,13 +26,16 @@ final class SamplerOptions {
     @Mixin
     StrategyOptions strategy = new StrategyOptions();
 
+    @Mixin
+    CategoryOptions categories = new CategoryOptions();
+
     /**
      * Builds the sampler over {@code index}. Every option is checked here first, in the tool's own
      * words (option names, not the library's parameter names); the library checks the same things
      * again, and anything it still refuses is reported as it says it.
      */
     BalancedBatchSampler build(ClassIndex index) {
-        check(index);
+        CategoryIndex grouped = check(index);
         BalancedBatchSampler.Builder b = BalancedBatchSampler.builder(index)
                 .classesPerBatch(classesPerBatch).samplesPerClass(samplesPerClass)
                 .shuffle(!shape.noShuffle).mix(shape.mix).shard(shape.rank, shape.worldSize);
@@ -39,6 +43,9 @@ final class SamplerOptions {
             b.seed(shape.seed);
         }
         try {
+            if (grouped != null) {
+                b.categories(grouped).categoriesPerBatch(categories.categoriesPerBatch);
+            }
             strategy.applyTo(b);
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -46,14 +53,19 @@ final class SamplerOptions {
         }
     }
 
-    /** Checks the options, alone and against the labels' classes. */
-    private void check(ClassIndex index) {
+    /** Checks the options, alone and against the labels' classes; returns the categories, or null without them. */
+    private CategoryIndex check(ClassIndex index) {
         atLeast("--classes-per-batch", classesPerBatch, 1);
         atLeast("--samples-per-class", samplesPerClass, 1);
         shape.check();
         int worldSize = shape.worldSize;
         strategy.check();
+        categories.check(classesPerBatch, true);
         int minimum = strategy.minimum();
+        CategoryIndex grouped = categories.on() ? categories.read(index, labels) : null;
+        if (grouped != null) {
+            categories.checkUsable(grouped, classesPerBatch, worldSize, minimum);
+        }
         int eligible = 0;
         for (int c = 0; c < index.classCount(); c++) {
             if (index.size(c) >= minimum) {
@@ -70,6 +82,7 @@ final class SamplerOptions {
                             + (index.activeClassCount() - eligible) + " smaller classes left out)"
                     : " classes in the labels") + " (labels " + labels + ")");
         }
+        return grouped;
     }
 
     static void atLeast(String option, long value, long minimum) {

@@ -350,6 +350,21 @@ public final class BalancedBatchSampler {
         }
 
         /**
+         * As {@link #categories(int[])}, with categories already grouped (for instance to inspect them
+         * before building).
+         *
+         * @throws IllegalArgumentException if {@code categories} groups the classes of another
+         *     {@link ClassIndex} than this builder's
+         */
+        public Builder categories(CategoryIndex categories) {
+            if (categories.classes() != index) {
+                throw new IllegalArgumentException("the categories group the classes of another ClassIndex than the sampler's");
+            }
+            this.categories = categories;
+            return this;
+        }
+
+        /**
          * Q, the number of distinct categories per batch (of this rank); required with
          * {@link #categories}, and must divide P.
          *
