@@ -203,8 +203,8 @@ final class InspectCommand implements Callable<Integer> {
         int m = strategy.minimum();
         String classes = perCategory + " classes" + (m > 1 ? " of at least " + m + " samples" : "");
         long global = (long) q * w;
-        out.printf(Locale.ROOT, "%-12s%s: %s of %s categories have at least P/Q=%s%s%n", "Q=" + q,
-                global <= usable ? "feasible" : "NOT feasible", count(usable), count(g), classes,
+        out.printf(Locale.ROOT, "%-12s%s %s of %s categories have at least P/Q=%s%s%n", "Q=" + q,
+                global <= usable ? "feasible:" : "NOT feasible: only", count(usable), count(g), classes,
                 w == 1 ? "" : " (" + count(global) + " categories per batch over " + w + " ranks)");
         if (usable == g) {
             return;
