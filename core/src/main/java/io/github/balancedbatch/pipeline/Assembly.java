@@ -3,6 +3,7 @@ package io.github.balancedbatch.pipeline;
 import io.github.balancedbatch.data.BatchLabels;
 import io.github.balancedbatch.data.FeatureMatrix;
 import io.github.balancedbatch.sampler.BatchCursor;
+import io.github.balancedbatch.sampler.CategoryIndex;
 import io.github.balancedbatch.sampler.ClassIndex;
 import java.util.function.LongConsumer;
 
@@ -15,19 +16,22 @@ import java.util.function.LongConsumer;
 final class Assembly {
     private final BatchCursor cursor;
     private final ClassIndex index;
+    /** The sampler's categories, or null. */
+    private final CategoryIndex categories;
     private final FeatureMatrix[] sources;
     private final LongConsumer afterGather;
 
     Assembly(BatchCursor cursor, ClassIndex index, FeatureMatrix[] sources, LongConsumer afterGather) {
         this.cursor = cursor;
         this.index = index;
+        this.categories = cursor.sampler().categories();
         this.sources = sources;
         this.afterGather = afterGather;
     }
 
     /**
      * The sampling half of batch assembly: batch {@code seq}'s row indices, class ordinals, label
-     * values and one-hot labels, from the cursor into slot {@code b}.
+     * values, one-hot labels and category ordinals, from the cursor into slot {@code b}.
      */
     void sample(Batch b, long seq) {
         b.sequence = seq;
@@ -42,6 +46,18 @@ final class Assembly {
             b.oneHot.clear();
             BatchLabels.oneHot(b.classes, b.rows.length, index.classCount(), b.oneHot);
         }
+        if (b.categories != null) {
+            final java.nio.IntBuffer dst = b.categories;
+            final int[] classes = b.classes;
+            for (int i = 0; i < classes.length; i++) {
+                dst.put(i, categories.categoryOf(classes[i]));
+            }
+        }
+    }
+
+    /** Whether batches carry category ordinals (the sampler is category-balanced). */
+    boolean categorized() {
+        return categories != null;
     }
 
     /** The gathering half: the rows of {@code b}'s indices, from every source into the slot. */

@@ -10,7 +10,8 @@ import java.nio.IntBuffer;
 
 /**
  * One slot of a {@link BatchPipeline}: a batch's row indices, class ordinals, label values, optional
- * one-hot labels and the gathered rows of every feature source, all preallocated and reused.
+ * one-hot labels, category ordinals (for a category-balanced sampler) and the gathered rows of every
+ * feature source, all preallocated and reused.
  *
  * <p>Every buffer lives in direct, native-order {@link ByteBuffer}s owned by the slot; the
  * {@code IntBuffer}/{@code FloatBuffer} accessors and the {@code ...Bytes()} accessors are views of
@@ -29,6 +30,8 @@ public final class Batch implements AutoCloseable {
     /** The class ordinals again, in direct memory (the array {@link #classes} is the cursor's output). */
     final IntBuffer ordinals;
     final FloatBuffer oneHot;
+    /** Each entry's category ordinal, or null when the sampler has no categories. */
+    final IntBuffer categories;
     final FloatBuffer[] features;
     /** Per source: the slot's memory when it receives stored bytes, else null. */
     final ByteBuffer[] stored;
@@ -40,6 +43,8 @@ public final class Batch implements AutoCloseable {
     private final FloatBuffer[] featureViews;
     private final ByteBuffer labelBytes;
     private final ByteBuffer oneHotBytes;
+    private final IntBuffer categoriesView;
+    private final ByteBuffer categoryBytes;
     private final ByteBuffer[] featureBytes;
     long sequence;
     int epoch;
@@ -47,7 +52,8 @@ public final class Batch implements AutoCloseable {
     /** Written and read by the consumer side only (take and close). */
     boolean taken;
 
-    Batch(SlotRing owner, int slot, int size, FeatureMatrix[] sources, int oneHotWidth, boolean storedBytes) {
+    Batch(SlotRing owner, int slot, int size, FeatureMatrix[] sources, int oneHotWidth, boolean storedBytes,
+            boolean categories) {
         this.owner = owner;
         this.slot = slot;
         this.rows = new int[size];
@@ -66,6 +72,10 @@ public final class Batch implements AutoCloseable {
         this.oneHot = oneHotMemory == null ? null : oneHotMemory.asFloatBuffer();
         this.oneHotView = oneHot == null ? null : oneHot.duplicate();
         this.oneHotBytes = oneHotMemory == null ? null : view(oneHotMemory);
+        ByteBuffer categoryMemory = categories ? BatchBuffers.bytes(Math.multiplyExact(size, Integer.BYTES)) : null;
+        this.categories = categoryMemory == null ? null : categoryMemory.asIntBuffer();
+        this.categoriesView = categoryMemory == null ? null : this.categories.duplicate();
+        this.categoryBytes = categoryMemory == null ? null : view(categoryMemory);
         this.features = new FloatBuffer[sources.length];
         this.featureViews = new FloatBuffer[sources.length];
         this.featureBytes = new ByteBuffer[sources.length];
@@ -199,6 +209,32 @@ public final class Batch implements AutoCloseable {
             throw new IllegalStateException("the pipeline was built without oneHot(true)");
         }
         return oneHotBytes.clear().order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * The category ordinal of each entry (0 to G-1 in ascending category value, see
+     * {@link io.github.balancedbatch.sampler.CategoryIndex#label}): a direct buffer from position 0
+     * to limit P*K.
+     *
+     * @throws IllegalStateException if the sampler is not category-balanced
+     */
+    public IntBuffer categories() {
+        if (categoriesView == null) {
+            throw new IllegalStateException("the sampler has no categories");
+        }
+        return categoriesView.clear();
+    }
+
+    /**
+     * The memory of {@link #categories()} as bytes: direct, native order, from 0 to its limit.
+     *
+     * @throws IllegalStateException if the sampler is not category-balanced
+     */
+    public ByteBuffer categoryBytes() {
+        if (categoryBytes == null) {
+            throw new IllegalStateException("the sampler has no categories");
+        }
+        return categoryBytes.clear().order(ByteOrder.nativeOrder());
     }
 
     /**

@@ -49,7 +49,7 @@ final class SlotRing {
         this.ready = new long[n];
         this.freeFrom = new long[n];
         for (int i = 0; i < n; i++) {
-            slots[i] = new Batch(this, i, batchSize, sources, oneHotWidth, storedBytes);
+            slots[i] = new Batch(this, i, batchSize, sources, oneHotWidth, storedBytes, assembly.categorized());
             sampled[i] = -1;
             ready[i] = -1;
             freeFrom[i] = i;
