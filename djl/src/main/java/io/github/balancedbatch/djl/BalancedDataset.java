@@ -39,7 +39,9 @@ import java.util.Objects;
  * each entry's <b>class ordinal</b> as int32 (P*K), 0 to C-1 in ascending label order, the class
  * indices DJL's classification losses expect; with {@link Builder#labelValues labelValues(true)} the
  * label values themselves, with {@link Builder#oneHot oneHot(true)} float32 (P*K, C) one-hot rows in
- * class order. Its {@link Batch#getIndices() indices} are the P*K row indices ({@code Long}).
+ * class order. With {@link Builder#categoryLabels categoryLabels(true)} (a category-balanced sampler)
+ * the labels hold a second NDArray, each entry's category ordinal as int32 (P*K), for losses over
+ * the super-classes too. Its {@link Batch#getIndices() indices} are the P*K row indices ({@code Long}).
  *
  * <p><b>Memory.</b> The NDArrays are created over the pipeline slot's direct, native-order
  * {@code ByteBuffer}s: an engine that shares such a buffer (PyTorch on CPU) uses the slot's memory in
@@ -69,6 +71,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
     private final boolean oneHot;
     private final boolean labelValues;
     private final boolean storedBytes;
+    private final boolean categoryLabels;
     private final int prefetch;
     private final int threads;
     private long nextEpoch;
@@ -82,6 +85,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
         this.oneHot = b.oneHot;
         this.labelValues = b.labelValues;
         this.storedBytes = b.storedBytes;
+        this.categoryLabels = b.categoryLabels;
         this.prefetch = b.prefetch;
         this.threads = b.threads;
         this.nextEpoch = b.epoch;
@@ -297,13 +301,16 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
                 NDArray labels = oneHot
                         ? sub.create(slot.oneHotBytes(), new Shape(size, sampler.classes().classCount()), DataType.FLOAT32)
                         : sub.create(labelValues ? slot.labelBytes() : slot.ordinalBytes(), new Shape(size), DataType.INT32);
+                NDList labelList = categoryLabels
+                        ? new NDList(labels, sub.create(slot.categoryBytes(), new Shape(size), DataType.INT32))
+                        : new NDList(labels);
                 int[] rows = slot.rows();
                 Long[] indices = new Long[size];
                 for (int i = 0; i < size; i++) {
                     indices[i] = (long) rows[i];
                 }
                 long total = (long) sampler.batchesPerEpoch() * size;
-                return new SlotBatch(sub, data, new NDList(labels), size, (long) (b + 1) * size, total,
+                return new SlotBatch(sub, data, labelList, size, (long) (b + 1) * size, total,
                         Arrays.asList(indices), slot, this, at);
             } catch (RuntimeException | Error e) {
                 sub.close();
@@ -428,6 +435,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
         private boolean oneHot;
         private boolean labelValues;
         private boolean storedBytes;
+        private boolean categoryLabels;
         /** Never built: checks each value with the pipeline's own rules, so that they are written once. */
         private final BatchPipeline.Builder checks;
         private int prefetch = 2;
@@ -482,6 +490,24 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
          */
         public Builder labelValues(boolean labelValues) {
             this.labelValues = labelValues;
+            return this;
+        }
+
+        /**
+         * A second label NDArray in every batch: each entry's category ordinal, int32 (P*K), 0 to G-1
+         * in ascending category value (as {@link io.github.balancedbatch.sampler.CategoryIndex#label(int)}
+         * maps them back), after the class labels (default false). Needs a category-balanced sampler
+         * ({@code BalancedBatchSampler.Builder.categories}); the NDArray shares the pipeline slot's
+         * memory like the others.
+         *
+         * @throws IllegalArgumentException if {@code categoryLabels} is true and the sampler has no categories
+         */
+        public Builder categoryLabels(boolean categoryLabels) {
+            if (categoryLabels && sampler.categories() == null) {
+                throw new IllegalArgumentException("categoryLabels(true) needs a sampler with categories"
+                        + " (BalancedBatchSampler.Builder.categories and categoriesPerBatch)");
+            }
+            this.categoryLabels = categoryLabels;
             return this;
         }
 
