@@ -36,12 +36,17 @@ public final class CategoryIndex {
      * Groups the classes of {@code classes} by category: sample {@code i} is in category
      * {@code categories[i]}, and all samples of one class must be in the same category.
      *
-     * @throws IllegalArgumentException if {@code categories} does not have one value per sample, or
-     *     a class has samples in two categories (the message names the class, both categories and a
-     *     row of each)
+     * @throws IllegalArgumentException if {@code categories} does not have one value per sample, a
+     *     class has samples in two categories (the message names the class, both categories and a
+     *     row of each), or the classes are multi-label data whose samples hold several labels
      */
     public static CategoryIndex of(ClassIndex classes, int[] categories) {
         java.util.Objects.requireNonNull(classes, "classes");
+        if (classes.rows().length != classes.sampleCount()) { // a row of several classes: multi-label data
+            throw new IllegalArgumentException("categories cannot be combined with multi-label data (" + classes.sampleCount()
+                    + " samples hold " + classes.rows().length + " labels): a category per sample does not say which"
+                    + " category each of a sample's labels is in");
+        }
         if (categories.length != classes.sampleCount()) {
             throw new IllegalArgumentException("categories has " + categories.length + " values but the labels have "
                     + classes.sampleCount() + " samples: one category per sample is needed");
