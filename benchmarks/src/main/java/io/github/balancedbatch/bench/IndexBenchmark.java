@@ -28,6 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code fastSqrt}: the same cursor with square-root class weighting (class weighting power
  *       q = 1/2, SPEC §5): classes come from a per-epoch class schedule instead of the deck, and the
  *       per-epoch step (quotas and class sequence, O(C + P * batchesPerEpoch)) is included at its real rate;</li>
+ *   <li>{@code fastCategories}: the same cursor category-balanced on the same labels (class c in
+ *       category c mod G; Q categories of P / Q classes per batch, see {@link Workload#categorySampler}):
+ *       a category deck and a class deck per category deal the P classes instead of one deck;</li>
  *   <li>{@code floor}: P*K bounded draws {@code SplittableRandom.nextInt(N)} from one generator into
  *       a reused array and nothing else, the least any random sampler can cost.</li>
  * </ul>
@@ -84,6 +87,22 @@ public class IndexBenchmark {
         @Setup(Level.Trial)
         public void setUp(Labels labels) {
             batches = new CursorRows(labels.workload.sampler(labels.grouped.index, 0.5));
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            batches = null;
+        }
+    }
+
+    /** A category-balanced cursor over the same labels and the caller's reused row array. */
+    @State(Scope.Thread)
+    public static class FastCategories {
+        CursorRows batches;
+
+        @Setup(Level.Trial)
+        public void setUp(Labels labels) {
+            batches = new CursorRows(labels.workload.categorySampler(labels.grouped.index, labels.grouped.labels));
         }
 
         @TearDown(Level.Trial)
@@ -151,6 +170,11 @@ public class IndexBenchmark {
 
     @Benchmark
     public int[] fastSqrt(FastSqrt fast) {
+        return fast.batches.next();
+    }
+
+    @Benchmark
+    public int[] fastCategories(FastCategories fast) {
         return fast.batches.next();
     }
 

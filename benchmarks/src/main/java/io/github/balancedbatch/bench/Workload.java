@@ -110,6 +110,51 @@ public enum Workload {
                 .build();
     }
 
+    /** Q of the category-balanced variant: mnist 2, seed 5, faceid 4 categories per batch. */
+    public int categoriesPerBatch() {
+        return switch (this) {
+            case mnist -> 2;
+            case seed -> 5;
+            case faceid -> 4;
+        };
+    }
+
+    /**
+     * G, the categories of the category-balanced variant: mnist 2, seed 25, faceid 100, class c in
+     * category c mod G (C / G classes each, at least P / Q: every category can be chosen).
+     */
+    public int categoryCount() {
+        return switch (this) {
+            case mnist -> 2;
+            case seed -> 25;
+            case faceid -> 100;
+        };
+    }
+
+    /** A fresh array of the category of each of {@code labels} (this workload's labels): label mod G. */
+    public int[] categories(int[] labels) {
+        int g = categoryCount();
+        int[] out = new int[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            out[i] = labels[i] % g;
+        }
+        return out;
+    }
+
+    /**
+     * As {@link #sampler(ClassIndex)}, category-balanced: Q = {@link #categoriesPerBatch()} of the
+     * {@link #categoryCount()} categories of {@link #categories}, P / Q classes of each.
+     */
+    public BalancedBatchSampler categorySampler(ClassIndex index, int[] labels) {
+        return BalancedBatchSampler.builder(index)
+                .classesPerBatch(classesPerBatch)
+                .samplesPerClass(samplesPerClass)
+                .categories(categories(labels))
+                .categoriesPerBatch(categoriesPerBatch())
+                .seed(SAMPLER_SEED)
+                .build();
+    }
+
     /** The seed's generator (shuffle on) with this workload's P and K over {@code labels}. */
     public NaiveBatchGenerator naive(int[] labels) {
         return new NaiveBatchGenerator(labels, classesPerBatch, samplesPerClass, true, SAMPLER_SEED);

@@ -90,6 +90,8 @@ class BenchmarksTest {
         naive.setUp(labels);
         IndexBenchmark.Floor floor = new IndexBenchmark.Floor();
         floor.setUp(labels);
+        IndexBenchmark.FastCategories categories = new IndexBenchmark.FastCategories();
+        categories.setUp(labels);
         int n = W.samples();
         for (int i = 0; i < 3; i++) {
             int[] f = bench.fast(fast);
@@ -99,7 +101,18 @@ class BenchmarksTest {
             assertBatch(nv, n, labels.grouped.labels, W.classesPerBatch(), W.samplesPerClass());
             assertNotSame(nv, bench.naive(naive), "naive allocates per batch");
             assertBatch(bench.floor(floor), n, null, W.classesPerBatch(), W.samplesPerClass());
+            int[] c = bench.fastCategories(categories);
+            assertBatch(c, n, labels.grouped.labels, W.classesPerBatch(), W.samplesPerClass());
+            assertSame(c, bench.fastCategories(categories), "fastCategories reuses its array");
+            int perCategory = W.classesPerBatch() / W.categoriesPerBatch() * W.samplesPerClass();
+            for (int j = 0; j < c.length; j++) { // grouped: P / Q classes x K rows of one category, Q times
+                assertEquals(labels.grouped.labels[c[j - j % perCategory]] % W.categoryCount(),
+                        labels.grouped.labels[c[j]] % W.categoryCount());
+            }
+            assertEquals(W.categoriesPerBatch(), Arrays.stream(c).map(r -> labels.grouped.labels[r] % W.categoryCount())
+                    .distinct().count());
         }
+        categories.tearDown();
         fast.tearDown();
         naive.tearDown();
         floor.tearDown();
