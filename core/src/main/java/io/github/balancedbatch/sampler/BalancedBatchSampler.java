@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
  * replacement from a pool that carries over from batch to batch until the class is exhausted, and
  * classes are dealt so that within an epoch their appearance counts differ by at most one (by
  * default; {@link Builder#classWeightPower}, {@link Builder#progressiveEpochs} and
- * {@link Builder#minSamplesPerClass} choose classes by size instead, with exact per-epoch quotas).
+ * {@link Builder#minSamplesPerClass} choose classes by size instead, with exact per-epoch quotas;
+ * {@link Builder#categories} makes batches of Q categories x P / Q classes).
  * Epoch {@code e} is a pure function of (labels, parameters, seed, e). See the package
  * documentation for the full contract.
  *

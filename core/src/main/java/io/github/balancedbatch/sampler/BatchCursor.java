@@ -13,7 +13,9 @@ import java.nio.IntBuffer;
  * 7 ints per class. Under a class-choice strategy, starting an epoch also computes its quotas and
  * schedule, O(C + P * worldSize * batchesPerEpoch) sequential writes into a class sequence of 4
  * bytes per class slot that the cursor owns (one more small generator), and a batch reads its
- * classes from that sequence.
+ * classes from that sequence. With categories the cursor owns a category deck and one class deck
+ * per usable category instead of the class deck (4 bytes per eligible class, about 6 ints per
+ * usable category).
  *
  * <p>Not thread-safe: use one cursor per thread. Cursors of the same sampler are independent.
  */

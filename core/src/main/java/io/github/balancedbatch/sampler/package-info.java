@@ -20,6 +20,13 @@
  *       progressive balancing, each class appears in every epoch within 1 of its water-filled
  *       target (at most once per batch), its appearances spread over the epoch; classes below a
  *       minimum size are never chosen. Items 1-3 and 5-8 hold unchanged.</li>
+ *   <li>Categories ({@link io.github.balancedbatch.sampler.CategoryIndex}, every class in one):
+ *       with Q categories per batch, a batch holds Q distinct categories and P / Q distinct classes
+ *       of each, category by category unless mixed; within an epoch two usable categories'
+ *       appearance counts differ by at most 1 (a strategy weighs categories instead, with item 9's
+ *       quotas), and so do those of two classes of one category. Categories with fewer than P / Q
+ *       eligible classes are never chosen. Shards get Q whole categories each; items 1-3 and 5-8
+ *       hold unchanged.</li>
  * </ol>
  *
  * <h2>Design notes</h2>
@@ -54,6 +61,12 @@
  *       class's appearances are an arithmetic progression modulo the epoch length. O(C + P*W*B)
  *       at an epoch's start, P*W reads per batch; the deck is used whenever an epoch is
  *       class-balanced, so the default's output never changes.</li>
+ *   <li><b>Categories.</b> {@link io.github.balancedbatch.sampler.CategoryDeal} replaces the class deck
+ *       by two decks of the same kind: one over the usable categories and, per category, one over its
+ *       eligible classes, carried over from one appearance of the category to the next; under a
+ *       strategy a {@link io.github.balancedbatch.sampler.Schedule} over the categories' quotas
+ *       replaces the category deck. The draws come from the sample stream (categories, then classes,
+ *       then rows), so batches without categories are unchanged.</li>
  *   <li><b>Shards.</b> Every rank deals and draws the whole global batch (to keep identical pools)
  *       and keeps its own P classes: no coordination, at W times the work of one shard.</li>
  * </ul>
