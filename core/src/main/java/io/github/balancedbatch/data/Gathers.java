@@ -16,7 +16,7 @@ import java.nio.FloatBuffer;
  * heap destination is written directly).
  *
  * <p>The callers have checked the arguments; the loops check each index. Thread-safe: each thread
- * has its own {@link Scratch}, made on its first gather (about 26 KiB); nothing is allocated after.
+ * has its own {@link Scratch}, made on its first gather (about 20 KiB); nothing is allocated after.
  */
 final class Gathers {
     /** Rows whose first bytes are read before any of them is copied. */
@@ -33,8 +33,8 @@ final class Gathers {
     /** One thread's conversion scratch; {@link #sink} keeps the reads of {@link #touch} alive. */
     static final class Scratch {
         final float[] tile = new float[TILE];
+        /** The stored bytes of {@link Convert#bytesWide}. */
         final byte[] bytes = new byte[TILE];
-        final short[] shorts = new short[TILE];
         int sink;
     }
 
@@ -152,7 +152,12 @@ final class Gathers {
      */
     void convert(FeatureMatrix m, int region, int first, int n, float[] out, int o, Scratch s) {
         if (m.byteValues != null) {
-            Convert.bytes(m.words[region], first, n, m.byteValues, out, o);
+            if (Convert.WIDE && n >= Convert.WIDE_MIN) {
+                Convert.bytesWide(m.words[region], first, n, m.type == NpyType.UINT8, m.affine, m.scale, m.offset,
+                        s.bytes, out, o);
+            } else {
+                Convert.bytes(m.words[region], first, n, m.byteValues, out, o);
+            }
             return;
         }
         if (m.type == NpyType.FLOAT16) {

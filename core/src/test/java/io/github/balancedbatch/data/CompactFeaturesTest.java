@@ -206,6 +206,37 @@ class CompactFeaturesTest {
                 () -> FeatureMatrix.wrap(ByteBuffer.allocateDirect(8), NpyType.FLOAT16, 3, 2)).getMessage());
     }
 
+    /**
+     * The two uint8/int8 kernels (the table of JDK 17 and the bulk loops of JDK 21+, {@link Convert#WIDE})
+     * give the same bits for every byte, scaled or not, at any offset and length, a chunk at a time
+     * included; both run on whichever JDK runs the tests.
+     */
+    @Test
+    void theTableAndTheWideKernelGiveTheSameBits() {
+        byte[] data = new byte[3 * 256 + 11];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 7 + (i >> 8));
+        }
+        ByteBuffer le = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        float[][] maps = {{1f, 0f}, {1 / 255f, 0f}, {0.0078125f, -1f}, {-3.7f, 1e-3f}, {1e30f, 5f}};
+        for (NpyType type : new NpyType[] {NpyType.UINT8, NpyType.INT8}) {
+            for (float[] map : maps) {
+                boolean affine = map[0] != 1f || map[1] != 0f;
+                float[] table = Convert.byteValues(type, affine, map[0], map[1]);
+                for (int[] span : new int[][] {{0, data.length}, {5, 300}, {1, 7}, {13, 0}}) {
+                    float[] want = new float[span[1] + 3];
+                    float[] got = new float[span[1] + 3];
+                    Convert.bytes(le, span[0], span[1], table, want, 3);
+                    Convert.bytesWide(le, span[0], span[1], type == NpyType.UINT8, affine, map[0], map[1], new byte[64], got, 3);
+                    for (int j = 0; j < want.length; j++) {
+                        assertEquals(Float.floatToRawIntBits(want[j]), Float.floatToRawIntBits(got[j]),
+                                type + " x " + map[0] + " + " + map[1] + ", span " + Arrays.toString(span) + ", value " + j);
+                    }
+                }
+            }
+        }
+    }
+
     /** Rows wider than one conversion tile convert every value, for every type, scaled or not. */
     @Test
     void rowsWiderThanAChunkConvertEveryValue() {
