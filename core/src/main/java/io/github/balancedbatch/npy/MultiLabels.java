@@ -354,7 +354,7 @@ public final class MultiLabels {
                     continue;
                 }
                 if (blank != 0) {
-                    throw new NpyException(path, "line " + blank + ": blank line: sample " + blank
+                    throw new NpyException(path, "line " + blank + ": blank line: sample " + (blank - 1)
                             + " holds no label (expected " + TEXT_FORMAT + ")");
                 }
                 if (offsets.size() > MAX_SAMPLES) {

@@ -230,9 +230,9 @@ class MultiLabelsTest {
 
     @Test
     void refusesTextSamplesWithoutLabels() throws IOException {
-        refused(Files.writeString(dir.resolve("gap.txt"), "1 2\n3\n\n4\n"), "line 3: blank line: sample 3 holds no label"
+        refused(Files.writeString(dir.resolve("gap.txt"), "1 2\n3\n\n4\n"), "line 3: blank line: sample 2 holds no label"
                 + " (expected one or more integer labels per line, separated by spaces or tabs)");
-        refused(Files.writeString(dir.resolve("first.txt"), " \t\n1\n"), "line 1: blank line: sample 1 holds no label"
+        refused(Files.writeString(dir.resolve("first.txt"), " \t\n1\n"), "line 1: blank line: sample 0 holds no label"
                 + " (expected one or more integer labels per line, separated by spaces or tabs)");
         refused(Files.write(dir.resolve("empty.txt"), new byte[0]), "no labels");
         refused(Files.writeString(dir.resolve("blank.txt"), "\n\n"), "no labels");
