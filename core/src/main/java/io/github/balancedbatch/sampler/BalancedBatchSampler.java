@@ -57,7 +57,7 @@ public final class BalancedBatchSampler {
         long globalBatch = (long) classesPerBatch * worldSize * samplesPerClass;
         this.batchesPerEpoch = b.batchesPerEpoch > 0
                 ? b.batchesPerEpoch
-                : (int) Math.min(Integer.MAX_VALUE, (index.sampleCount() + globalBatch - 1) / globalBatch);
+                : (int) Math.min(Integer.MAX_VALUE, (index.membershipCount() + globalBatch - 1) / globalBatch);
         this.classWeightPower = b.classWeightPower;
         this.progressiveEpochs = b.progressiveEpochs;
         this.minSamplesPerClass = b.minSamplesPerClass;
@@ -103,7 +103,10 @@ public final class BalancedBatchSampler {
         return samplesPerClass;
     }
 
-    /** Batches per epoch: the value set, or ceil(N / (P * worldSize * K)). */
+    /**
+     * Batches per epoch: the value set, or ceil(M / (P * worldSize * K)) for M = the index's
+     * {@link ClassIndex#membershipCount()} (N for single-label data).
+     */
     public int batchesPerEpoch() {
         return batchesPerEpoch;
     }
@@ -251,7 +254,7 @@ public final class BalancedBatchSampler {
             return this;
         }
 
-        /** Batches per epoch; default ceil(N / (P * worldSize * K)). */
+        /** Batches per epoch; default ceil(M / (P * worldSize * K)), M = memberships (N for single-label data). */
         public Builder batchesPerEpoch(int batches) {
             if (batches < 1) {
                 throw new IllegalArgumentException("batchesPerEpoch must be at least 1, got " + batches);
@@ -430,7 +433,7 @@ public final class BalancedBatchSampler {
             }
             if (classWeightPower > 0 || progressiveEpochs > 0) {
                 long global = (long) classesPerBatch * worldSize;
-                long perEpoch = batchesPerEpoch > 0 ? batchesPerEpoch : (index.sampleCount() + global * samplesPerClass - 1)
+                long perEpoch = batchesPerEpoch > 0 ? batchesPerEpoch : (index.membershipCount() + global * samplesPerClass - 1)
                         / (global * samplesPerClass);
                 if (global * perEpoch > Integer.MAX_VALUE - 8) {
                     throw new IllegalArgumentException("classesPerBatch x worldSize x batchesPerEpoch = " + global * perEpoch
@@ -459,7 +462,7 @@ public final class BalancedBatchSampler {
             int perCategory = classesPerBatch / q;
             long global = (long) q * worldSize;
             long perEpoch = batchesPerEpoch > 0 ? batchesPerEpoch
-                    : (index.sampleCount() + (long) classesPerBatch * worldSize * samplesPerClass - 1)
+                    : (index.membershipCount() + (long) classesPerBatch * worldSize * samplesPerClass - 1)
                             / ((long) classesPerBatch * worldSize * samplesPerClass);
             int cap = (int) Math.min(Integer.MAX_VALUE, perEpoch);
             CategoryPlan plan = new CategoryPlan(categories, perCategory, minSamplesPerClass, classWeightPower,

@@ -42,6 +42,8 @@ public final class BatchCursor {
     /** With shards, the whole step's rows. */
     private final int[] global;
     private final int[] scratch;
+    /** Multi-label data: the rows already in the step's batch, or null for single-label data. */
+    private final RowSet inBatch;
     /** A class-choice strategy's state, or null for the default (every epoch dealt from the deck). */
     private final Schedule schedule;
     /** With categories: the two-level deal that replaces the class deck and schedule; else null. */
@@ -67,6 +69,7 @@ public final class BatchCursor {
         this.chosen = new int[classesPerBatch * worldSize];
         this.global = worldSize == 1 ? null : new int[batchSize * worldSize];
         this.scratch = new int[batchSize];
+        this.inBatch = index.multiLabel() ? new RowSet(batchSize * worldSize) : null;
         boolean weighted = sampler.classWeightPower() > 0 || sampler.progressiveEpochs() > 0;
         CategoryPlan plan = sampler.categoryPlan();
         if (plan != null) {
@@ -97,6 +100,7 @@ public final class BatchCursor {
     public long heapBytes() {
         return samples.heapBytes() + (deck == null ? 0 : deck.heapBytes()) + (schedule == null ? 0 : schedule.heapBytes())
                 + (categories == null ? 0 : categories.heapBytes())
+                + (inBatch == null ? 0 : inBatch.heapBytes())
                 + 4L * (chosen.length + scratch.length + (global == null ? 0 : global.length));
     }
 
@@ -220,7 +224,9 @@ public final class BatchCursor {
             deck.draw(deckBase, all, rng, chosen, 0);
         }
         samples.touch(chosen, all);
-        if (global == null) {
+        if (inBatch != null) {
+            drawExcluding(rows, off, all, k, rng);
+        } else if (global == null) {
             for (int i = 0; i < all; i++) {
                 samples.draw(chosen[i], k, rng, rows, off + i * k);
             }
@@ -237,6 +243,26 @@ public final class BatchCursor {
         }
         if (mix) {
             mix(rows, off, classes, classesOff);
+        }
+    }
+
+    /**
+     * The multi-label step: the anchors' rows in dealing order, each anchor's draw excluding the rows
+     * already taken for the anchors before it in the global batch (all ranks compute the whole step,
+     * so the exclusions, and the shards' concatenation, are those of one process).
+     */
+    private void drawExcluding(int[] rows, int off, int all, int k, BoundedRandom rng) {
+        final RowSet set = inBatch;
+        final int[] dst = global == null ? rows : global;
+        final int base = global == null ? off : 0;
+        set.clear();
+        for (int i = 0; i < all; i++) {
+            int at = base + i * k;
+            samples.drawExcluding(chosen[i], k, rng, dst, at, set);
+            set.addAll(dst, at, k);
+        }
+        if (global != null) {
+            System.arraycopy(global, rank * batchSize, rows, off, batchSize);
         }
     }
 
