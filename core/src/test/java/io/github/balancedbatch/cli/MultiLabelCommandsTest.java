@@ -142,7 +142,7 @@ class MultiLabelCommandsTest {
         Path matrix = multiHot("tags.npy");
         float[] hot = hot();
         String[][] variants = {{}, {"--mix"}, {"--class-weight-power", "0.5"}, {"--progressive-epochs", "2", "--no-shuffle"},
-            {"--rank", "1", "--world-size", "2", "--min-samples-per-class", "5"}, {"--first-epoch", "1", "--first-batch", "3"}};
+            {"--rank", "1", "--world-size", "2", "--min-samples-per-class", "3"}, {"--first-epoch", "1", "--first-batch", "3"}};
         for (boolean columns : new boolean[] {false, true}) {
             ClassIndex index = columns ? byColumn : byValue;
             Path labels = columns ? matrix : text;
