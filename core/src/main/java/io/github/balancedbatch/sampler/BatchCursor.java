@@ -26,7 +26,8 @@ import java.nio.IntBuffer;
  * anchor's pass ends early only when everything it has not drawn is already in the batch (those
  * rows then wait for the next pass). An anchor with a &lt; K rows outside the batch takes all a,
  * each floor(K/a) or ceil(K/a) times; with none, it repeats its own rows (all already in the batch)
- * evenly. Because every rank computes the whole step, the exclusions are those of one process and
+ * evenly. Without shuffling, anchors go round-robin and rows in data-set order, except that a row
+ * skipped this way trades places with the last row of the anchor's pass still to draw. Because every rank computes the whole step, the exclusions are those of one process and
  * the ranks' batches still concatenate to its batch. The cursor then also owns a set of the step's
  * rows (two ints per slot, a power of two of at least 2 * P * K * worldSize slots, emptied in O(1));
  * a membership test per row drawn, and nothing else, is added to a batch's cost. See
