@@ -21,7 +21,9 @@ import java.util.SplittableRandom;
  * classes are dealt so that within an epoch their appearance counts differ by at most one (by
  * default; {@link Builder#classWeightPower}, {@link Builder#progressiveEpochs} and
  * {@link Builder#minSamplesPerClass} choose classes by size instead, with exact per-epoch quotas;
- * {@link Builder#categories} makes batches of Q categories x P / Q classes).
+ * {@link Builder#categories} makes batches of Q categories x P / Q classes). With multi-label data
+ * ({@link ClassIndex#ofMultiLabel}) the P classes are anchor labels, K samples holding each, no
+ * sample repeated in a batch while avoidable (see {@link BatchCursor}).
  * Epoch {@code e} is a pure function of (labels, parameters, seed, e). See the package
  * documentation for the full contract.
  *

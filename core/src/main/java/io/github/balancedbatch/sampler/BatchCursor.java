@@ -17,6 +17,22 @@ import java.nio.IntBuffer;
  * per usable category instead of the class deck (4 bytes per eligible class, about 6 ints per
  * usable category).
  *
+ * <p><b>Multi-label data</b> ({@link ClassIndex#multiLabel()}): the classes dealt are the step's
+ * <em>anchor</em> labels and each entry's class (see {@link #next(int[], int[])}) is its anchor; a
+ * sample holding several labels is in the pool of each, and drawing it for one label does not
+ * consume it for another. Within a step, anchors draw in dealing order over the global batch (P *
+ * worldSize anchors), and an anchor never takes a row already taken for an earlier anchor while it
+ * has K rows outside them: such a row is left undrawn in the anchor's pass, for a later batch. An
+ * anchor's pass ends early only when everything it has not drawn is already in the batch (those
+ * rows then wait for the next pass). An anchor with a &lt; K rows outside the batch takes all a,
+ * each floor(K/a) or ceil(K/a) times; with none, it repeats its own rows (all already in the batch)
+ * evenly. Without shuffling, anchors go round-robin and rows in data-set order, except that a row
+ * skipped this way trades places with the last row of the anchor's pass still to draw. Because every rank computes the whole step, the exclusions are those of one process and
+ * the ranks' batches still concatenate to its batch. The cursor then also owns a set of the step's
+ * rows (two ints per slot, a power of two of at least 2 * P * K * worldSize slots, emptied in O(1));
+ * a membership test per row drawn, and nothing else, is added to a batch's cost. See
+ * {@link Pools#drawExcluding} for the exact rules.
+ *
  * <p>Not thread-safe: use one cursor per thread. Cursors of the same sampler are independent.
  */
 public final class BatchCursor {
@@ -147,7 +163,8 @@ public final class BatchCursor {
 
     /**
      * Writes the next batch's row indices into {@code rows[0 ..]} and the class ordinal of each entry
-     * (see {@link ClassIndex#label}) into {@code classes[0 ..]}.
+     * (see {@link ClassIndex#label}) into {@code classes[0 ..]}: for multi-label data, the entry's
+     * anchor label (the sample may hold others: {@link ClassIndex#labelOrdinal}).
      */
     public void next(int[] rows, int[] classes) {
         next(rows, 0, classes, 0);

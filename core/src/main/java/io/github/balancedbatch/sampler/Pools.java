@@ -157,8 +157,9 @@ final class Pools {
      *       segment's current arrangement from a random start (the first without randomness), each
      *       floor(count / n) or ceil(count / n) times. Neither kind of repeat is a draw of the pool.</li>
      * </ol>
-     * Costs O(count + excluded values met); moving values within the undrawn part makes the next
-     * restore a full copy of the segment.
+     * Without randomness the values come in canonical order, except that an excluded value met trades
+     * places with the last value still to draw in the pass. Costs O(count + excluded values met);
+     * moving values within the undrawn part makes the next restore a full copy of the segment.
      */
     void drawExcluding(int base, int count, BoundedRandom rng, int[] dst, int off, RowSet excluded) {
         final int[] w = work;

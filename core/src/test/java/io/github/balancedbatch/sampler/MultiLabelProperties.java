@@ -324,6 +324,22 @@ class MultiLabelProperties {
         return counts;
     }
 
+    /** Without shuffling, each epoch deals anchors round-robin in label order from the first label. */
+    @Property(tries = 150)
+    void noShuffleDealsAnchorsRoundRobin(@ForAll("cases") Case c) {
+        BalancedBatchSampler s = c.with(false, false).sampler();
+        int[] labels = c.byLabel().keySet().stream().mapToInt(Integer::intValue).toArray();
+        for (int e = 0; e < 2; e++) {
+            int next = 0;
+            for (int[][] step : take(s, e, 0, s.batchesPerEpoch())) {
+                for (int i = 0; i < step[1].length; i += c.k()) {
+                    assertEquals(labels[next], s.classes().label(step[1][i]), c::toString);
+                    next = (next + 1) % labels.length;
+                }
+            }
+        }
+    }
+
     /** Default epoch length: ceil(memberships / (P * W * K)). */
     @Property(tries = 200)
     void defaultEpochLength(@ForAll("cases") Case c) {
