@@ -82,7 +82,8 @@ public final class BalancedBatchSampler {
      * Opens a cursor positioned at batch {@code batch} of epoch {@code epoch}: its first
      * {@link BatchCursor#next} returns that batch, exactly as an uninterrupted run would. Resuming
      * replays at most the first {@code batch} batches of {@code epoch}, never earlier epochs.
-     * Allocates the cursor's working memory: 4 bytes per sample plus about 7 ints per class.
+     * Allocates the cursor's working memory: 4 bytes per sample plus about 7 ints per class (for
+     * multi-label data, 4 bytes per membership plus one bit per sample).
      */
     public BatchCursor cursor(int epoch, int batch) {
         BatchCursor c = new BatchCursor(this);

@@ -28,9 +28,9 @@ import java.nio.IntBuffer;
  * each floor(K/a) or ceil(K/a) times; with none, it repeats its own rows (all already in the batch)
  * evenly. Without shuffling, anchors go round-robin and rows in data-set order, except that a row
  * skipped this way trades places with the last row of the anchor's pass still to draw. Because every rank computes the whole step, the exclusions are those of one process and
- * the ranks' batches still concatenate to its batch. The cursor then also owns a set of the step's
- * rows (two ints per slot, a power of two of at least 2 * P * K * worldSize slots, emptied in O(1));
- * a membership test per row drawn, and nothing else, is added to a batch's cost. See
+ * the ranks' batches still concatenate to its batch. The cursor then also owns a bit per sample
+ * (the step's rows, emptied in O(P * K * worldSize) after each step); a membership test per row
+ * drawn and a bit set and cleared per row are added to a batch's cost. See
  * {@link Pools#drawExcluding} for the exact rules.
  *
  * <p>Not thread-safe: use one cursor per thread. Cursors of the same sampler are independent.
@@ -85,7 +85,7 @@ public final class BatchCursor {
         this.chosen = new int[classesPerBatch * worldSize];
         this.global = worldSize == 1 ? null : new int[batchSize * worldSize];
         this.scratch = new int[batchSize];
-        this.inBatch = index.multiLabel() ? new RowSet(batchSize * worldSize) : null;
+        this.inBatch = index.multiLabel() ? new RowSet(index.sampleCount()) : null;
         boolean weighted = sampler.classWeightPower() > 0 || sampler.progressiveEpochs() > 0;
         CategoryPlan plan = sampler.categoryPlan();
         if (plan != null) {
@@ -272,12 +272,12 @@ public final class BatchCursor {
         final RowSet set = inBatch;
         final int[] dst = global == null ? rows : global;
         final int base = global == null ? off : 0;
-        set.clear();
         for (int i = 0; i < all; i++) {
             int at = base + i * k;
             samples.drawExcluding(chosen[i], k, rng, dst, at, set);
             set.addAll(dst, at, k);
         }
+        set.clear(dst, base, all * k);
         if (global != null) {
             System.arraycopy(global, rank * batchSize, rows, off, batchSize);
         }

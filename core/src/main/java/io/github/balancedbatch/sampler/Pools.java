@@ -191,6 +191,22 @@ final class Pools {
             pos++;
         }
         if (t < count) {
+            pos = drawBeyondPass(start, n, pos, t, count, rng, dst, off, excluded);
+            stamp |= 1;
+        }
+        w[base + POS] = pos;
+        w[base + STAMP] = stamp;
+    }
+
+    /**
+     * Steps 2 and 3 of {@link #drawExcluding}: the current pass (at {@code pos}) has no value left
+     * outside {@code excluded} and the request has {@code t} of its {@code count} values, at
+     * {@code [pos - t, pos)}. Returns the new position.
+     */
+    private int drawBeyondPass(int start, int n, int pos, int t, int count, BoundedRandom rng, int[] dst, int off,
+            RowSet excluded) {
+        final int[] w = work;
+        {
             int own = t; // this request's values of the current pass, at [pos - own, pos)
             int q = 0; // the next pass's position once it is open
             int hl = pos - own; // candidates of the next pass: [q, hl)
@@ -222,7 +238,6 @@ final class Pools {
             if (closed) {
                 pos = q;
             }
-            stamp |= 1;
             if (t > 0) {
                 for (int a = t; t < count; t++) {
                     dst[off + t] = dst[off + t - a];
@@ -235,8 +250,7 @@ final class Pools {
                 }
             }
         }
-        w[base + POS] = pos;
-        w[base + STAMP] = stamp;
+        return pos;
     }
 
     /** The general case of {@link #draw}: passes may end (and begin) within this request. Returns the new position. */

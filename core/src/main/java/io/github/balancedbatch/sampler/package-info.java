@@ -83,8 +83,8 @@
  *       not samples, so the label pools are overlapping segments of the same kind. Only a multi-label
  *       index takes the exclusion path: a row of the batch that comes up is swapped to the end of the
  *       anchor's undrawn part and the draw repeats, so without exclusions it makes exactly the draws
- *       of the single-label path; membership is an open-addressing set of the global batch, emptied
- *       by a stamp.</li>
+ *       of the single-label path; membership is one bit per sample, set for the rows of the global
+ *       batch and cleared after it.</li>
  * </ul>
  */
 package io.github.balancedbatch.sampler;
