@@ -25,6 +25,9 @@ One-hot (row r has its single 1 in column Y[r]):
   onehot_f4_half.npy       as onehot_f4 but row 4, column 0 is 0.5
   onehot_f4_no_cols.npy    <f4 shape (3, 0)
 
+Multi-hot (row r has a 1 in each column of M[r]), M = [[0, 2], [1], [0, 1, 2, 3], [3], [1, 3]]:
+  multihot_u1.npy  |u1 (5, 4)          multihot_b1.npy  |b1 (5, 4)
+
 Features:
   features_f4_6x4.npy    <f4 (6, 4),    element i (C order) = i * 0.25
   features_f4_5x2x3.npy  <f4 (5, 2, 3), element i (C order) = (i - 7) * 0.5
@@ -86,6 +89,19 @@ m = one_hot(Y, 4, "<f4"); m[1, :] = 0; save("onehot_f4_zero_row.npy", m)
 m = one_hot(Y, 4, "<f4"); m[2, 3] = np.nan; save("onehot_f4_nan.npy", m)
 m = one_hot(Y, 4, "<f4"); m[4, 0] = 0.5; save("onehot_f4_half.npy", m)
 save("onehot_f4_no_cols.npy", np.zeros((3, 0), dtype="<f4"))
+
+M = [[0, 2], [1], [0, 1, 2, 3], [3], [1, 3]]
+
+
+def multi_hot(m, width, dtype):
+    out = np.zeros((len(m), width), dtype=dtype)
+    for r, cols in enumerate(m):
+        out[r, cols] = 1
+    return out
+
+
+save("multihot_u1.npy", multi_hot(M, 4, "|u1"))
+save("multihot_b1.npy", multi_hot(M, 4, "|b1"))
 
 save("features_f4_6x4.npy", (np.arange(24) * 0.25).astype("<f4").reshape(6, 4))
 save("features_f4_5x2x3.npy", ((np.arange(30) - 7) * 0.5).astype("<f4").reshape(5, 2, 3))

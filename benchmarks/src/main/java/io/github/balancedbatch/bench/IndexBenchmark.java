@@ -31,6 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code fastCategories}: the same cursor category-balanced on the same labels (class c in
  *       category c mod G; Q categories of P / Q classes per batch, see {@link Workload#categorySampler}):
  *       a category deck and a class deck per category deal the P classes instead of one deck;</li>
+ *   <li>{@code fastMultiLabel}: the same cursor on the multi-label variant of the labels (one sample
+ *       in four also holds a second label, see {@link Workload#multiLabelIndex}): P anchor labels per
+ *       batch, each draw checked against the rows already in the batch;</li>
  *   <li>{@code floor}: P*K bounded draws {@code SplittableRandom.nextInt(N)} from one generator into
  *       a reused array and nothing else, the least any random sampler can cost.</li>
  * </ul>
@@ -111,6 +114,22 @@ public class IndexBenchmark {
         }
     }
 
+    /** A cursor over the multi-label variant of the labels (its own index) and the caller's reused row array. */
+    @State(Scope.Thread)
+    public static class FastMultiLabel {
+        CursorRows batches;
+
+        @Setup(Level.Trial)
+        public void setUp(Labels labels) {
+            batches = new CursorRows(labels.workload.sampler(labels.workload.multiLabelIndex(labels.grouped.labels)));
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            batches = null;
+        }
+    }
+
     /** The seed's generator. */
     @State(Scope.Thread)
     public static class Naive {
@@ -175,6 +194,11 @@ public class IndexBenchmark {
 
     @Benchmark
     public int[] fastCategories(FastCategories fast) {
+        return fast.batches.next();
+    }
+
+    @Benchmark
+    public int[] fastMultiLabel(FastMultiLabel fast) {
         return fast.batches.next();
     }
 

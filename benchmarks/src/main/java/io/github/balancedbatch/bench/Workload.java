@@ -155,6 +155,31 @@ public enum Workload {
                 .build();
     }
 
+    /** Probability that a sample of the multi-label variant holds a second label: 1/4. */
+    public static final double SECOND_LABEL_SHARE = 0.25;
+
+    /**
+     * The multi-label variant of {@code labels} (this workload's labels): every sample keeps its
+     * label, and one in four (chosen by {@link #LABEL_SEED}) also holds the label of another sample
+     * picked at random, so the second labels follow the same long tail (a second label equal to the
+     * first counts once). About 1.25 N memberships.
+     */
+    public ClassIndex multiLabelIndex(int[] labels) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(LABEL_SEED ^ 0x2D1ABE15L);
+        int n = labels.length;
+        int[] offsets = new int[n + 1];
+        int[] values = new int[2 * n];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            values[m++] = labels[i];
+            if (r.nextDouble() < SECOND_LABEL_SHARE) {
+                values[m++] = labels[r.nextInt(n)];
+            }
+            offsets[i + 1] = m;
+        }
+        return ClassIndex.ofMultiLabel(offsets, java.util.Arrays.copyOf(values, m));
+    }
+
     /** The seed's generator (shuffle on) with this workload's P and K over {@code labels}. */
     public NaiveBatchGenerator naive(int[] labels) {
         return new NaiveBatchGenerator(labels, classesPerBatch, samplesPerClass, true, SAMPLER_SEED);

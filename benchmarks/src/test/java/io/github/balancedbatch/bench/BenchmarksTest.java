@@ -92,8 +92,35 @@ class BenchmarksTest {
         floor.setUp(labels);
         IndexBenchmark.FastCategories categories = new IndexBenchmark.FastCategories();
         categories.setUp(labels);
+        IndexBenchmark.FastMultiLabel multi = new IndexBenchmark.FastMultiLabel();
+        multi.setUp(labels);
+        io.github.balancedbatch.sampler.ClassIndex multiIndex = W.multiLabelIndex(labels.grouped.labels);
+        assertTrue(multiIndex.multiLabel());
+        assertEquals(W.samples(), multiIndex.sampleCount());
+        assertTrue(multiIndex.membershipCount() > 1.2 * W.samples() && multiIndex.membershipCount() < 1.3 * W.samples(),
+                () -> multiIndex.membershipCount() + " memberships");
         int n = W.samples();
         for (int i = 0; i < 3; i++) {
+            int[] ml = bench.fastMultiLabel(multi);
+            assertSame(ml, bench.fastMultiLabel(multi), "fastMultiLabel reuses its array");
+            assertEquals(W.batchSize(), ml.length);
+            assertEquals(ml.length, Arrays.stream(ml).distinct().count(), "no sample twice in a multi-label batch");
+            for (int b = 0; b < W.classesPerBatch(); b++) { // grouped: K rows that share (at least) their anchor label
+                java.util.Set<Integer> common = null;
+                for (int j = b * W.samplesPerClass(); j < (b + 1) * W.samplesPerClass(); j++) {
+                    assertTrue(ml[j] >= 0 && ml[j] < n);
+                    java.util.Set<Integer> mine = new java.util.HashSet<>();
+                    for (int t = 0; t < multiIndex.labelCount(ml[j]); t++) {
+                        mine.add(multiIndex.labelOrdinal(ml[j], t));
+                    }
+                    if (common == null) {
+                        common = mine;
+                    } else {
+                        common.retainAll(mine);
+                    }
+                }
+                assertTrue(!common.isEmpty(), "the K rows of an anchor share no label");
+            }
             int[] f = bench.fast(fast);
             assertBatch(f, n, labels.grouped.labels, W.classesPerBatch(), W.samplesPerClass());
             assertSame(f, bench.fast(fast), "fast reuses its array");
@@ -113,6 +140,7 @@ class BenchmarksTest {
                     .distinct().count());
         }
         categories.tearDown();
+        multi.tearDown();
         fast.tearDown();
         naive.tearDown();
         floor.tearDown();

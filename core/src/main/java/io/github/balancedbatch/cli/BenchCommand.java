@@ -44,13 +44,14 @@ final class BenchCommand implements Callable<Integer> {
         if (!(seconds > 0 && seconds <= 3600)) {
             throw new CliException("--seconds must be in (0, 3600], got " + seconds);
         }
-        ClassIndex index = LabelInput.read(sampling.labels);
+        ClassIndex index = sampling.readLabels();
         FeatureMatrix matrix = features == null ? null : FeatureFiles.map(features, index.sampleCount(), sampling.labels);
         BalancedBatchSampler sampler = sampling.build(index);
         PrintWriter out = spec.commandLine().getOut();
         sampling.reportSeed(sampler, spec.commandLine().getErr());
         long budget = (long) (seconds * 1e9);
-        out.printf(Locale.ROOT, "%s samples, %s classes; P=%d%s, K=%d: %d indices per batch%n", count(index.sampleCount()),
+        out.printf(Locale.ROOT, "%s samples, %s%s classes; P=%d%s, K=%d: %d indices per batch%n", count(index.sampleCount()),
+                index.multiLabel() ? count(index.membershipCount()) + " labels in all, " : "",
                 count(index.classCount()), sampler.classesPerBatch(),
                 sampler.categoriesPerBatch() > 0 ? " (" + InspectCommand.composition(sampler) + ")" : "",
                 sampler.samplesPerClass(), sampler.batchSize());

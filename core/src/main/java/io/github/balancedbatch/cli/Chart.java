@@ -76,7 +76,7 @@ final class Chart {
             }
             first[b] = from + 1;
             last[b] = to;
-            raw[b] = r / index.sampleCount() / (to - from);
+            raw[b] = r / index.membershipCount() / (to - from);
             sampled[b] = total == 0 ? 0 : s / total / (to - from);
         }
         int[] label = null;

@@ -14,6 +14,12 @@ final class ClassStats {
     final int min;
     final double median;
     final int max;
+    /** Sum of the class sizes: {@link #samples} for single-label data. */
+    final long memberships;
+    /** Whether the index is multi-label. */
+    final boolean multiLabel;
+    /** Most labels one sample holds (1 for single-label data). */
+    final int maxLabels;
 
     ClassStats(ClassIndex index) {
         int[] sizes = new int[index.activeClassCount()];
@@ -30,6 +36,20 @@ final class ClassStats {
         this.max = sizes[sizes.length - 1];
         int m = sizes.length / 2;
         this.median = sizes.length % 2 == 1 ? sizes[m] : (sizes[m - 1] + sizes[m]) / 2.0;
+        this.memberships = index.membershipCount();
+        this.multiLabel = index.multiLabel();
+        int most = 1;
+        if (multiLabel) {
+            for (int r = 0; r < samples; r++) {
+                most = Math.max(most, index.labelCount(r));
+            }
+        }
+        this.maxLabels = most;
+    }
+
+    /** Mean number of labels per sample (1 for single-label data). */
+    double meanLabels() {
+        return memberships / (double) samples;
     }
 
     /** max / min over non-empty classes. */

@@ -31,6 +31,11 @@ final class InspectCommand implements Callable<Integer> {
             description = "Labels: .npy (int8/16/32/64, uint8/16/32, or a 2-D one-hot matrix) or text, one integer per line.")
     Path labels;
 
+    @Option(names = "--multi-label",
+            description = "Each sample may hold several labels: --labels is a 2-D multi-hot .npy (N, C) of 0/1, or text with"
+                    + " one line of space-separated labels per sample.")
+    boolean multiLabel;
+
     @Option(names = "--features", paramLabel = "PATH",
             description = "Features: .npy of float32, float16, uint8 or int8; prints its type, shape and size.")
     Path features;
@@ -72,6 +77,7 @@ final class InspectCommand implements Callable<Integer> {
         int w = shape.worldSize;
         strategy.check();
         categories.check(classesPerBatch, false);
+        SamplerOptions.checkMultiLabel(multiLabel, categories);
         PrintWriter out = spec.commandLine().getOut();
         if (labels == null) {
             if (features == null) {
@@ -80,13 +86,16 @@ final class InspectCommand implements Callable<Integer> {
             if (categories.on()) {
                 throw new CliException("--categories needs --labels");
             }
+            if (multiLabel) {
+                throw new CliException("--multi-label needs --labels");
+            }
             if (classesPerBatch != null || samplesPerClass != null) {
                 throw new CliException("--classes-per-batch and --samples-per-class need --labels");
             }
             describe(out, features, null);
             return 0;
         }
-        ClassIndex index = LabelInput.read(labels);
+        ClassIndex index = LabelInput.read(labels, multiLabel);
         int m = strategy.minimum();
         int eligible = 0;
         long eligibleSamples = 0;
@@ -109,6 +118,10 @@ final class InspectCommand implements Callable<Integer> {
         ClassStats s = new ClassStats(index);
         out.printf(Locale.ROOT, "labels      %s%n", labels);
         out.printf(Locale.ROOT, "samples     %s%n", count(s.samples));
+        if (s.multiLabel) {
+            out.printf(Locale.ROOT, "memberships %s (labels per sample: mean %s, max %s; a class's size is its label's count)%n",
+                    count(s.memberships), String.format(Locale.ROOT, "%.2f", s.meanLabels()), count(s.maxLabels));
+        }
         out.printf(Locale.ROOT, "classes     %s%s%n", count(s.classes),
                 s.nonEmpty == s.classes ? "" : " (" + count(s.nonEmpty) + " non-empty; empty one-hot columns are never chosen)");
         out.printf(Locale.ROOT, "class size  min %s, median %s, max %s%n", count(s.min), number(s.median), count(s.max));
@@ -123,8 +136,9 @@ final class InspectCommand implements Callable<Integer> {
                     count(smaller), k);
         }
         if (strategy.minSamplesPerClass != null) {
-            out.printf(Locale.ROOT, "min size    %d: %s classes (%s samples) left out, %s classes (%s samples) remain%n", m,
-                    count(s.nonEmpty - eligible), count(s.samples - eligibleSamples), count(eligible), count(eligibleSamples));
+            String unit = s.multiLabel ? "memberships" : "samples";
+            out.printf(Locale.ROOT, "min size    %d: %s classes (%s " + unit + ") left out, %s classes (%s " + unit + ") remain%n", m,
+                    count(s.nonEmpty - eligible), count(s.memberships - eligibleSamples), count(eligible), count(eligibleSamples));
         }
         if (classesPerBatch != null) {
             int p = classesPerBatch;
@@ -141,9 +155,10 @@ final class InspectCommand implements Callable<Integer> {
             if (samplesPerClass != null) {
                 long batch = (long) p * samplesPerClass;
                 long step = batch * w;
-                out.printf(Locale.ROOT, "epoch       %s batches of %s indices%s (ceil(%s / %s))%n",
-                        count((s.samples + step - 1) / step), count(batch), w == 1 ? "" : " per rank",
-                        count(s.samples), w == 1 ? count(batch) : count(batch) + " x " + w);
+                // one epoch draws about as many indices as there are memberships (samples, for single-label data)
+                out.printf(Locale.ROOT, "epoch       %s batches of %s indices%s (ceil(%s%s / %s))%n",
+                        count((s.memberships + step - 1) / step), count(batch), w == 1 ? "" : " per rank",
+                        count(s.memberships), s.multiLabel ? " memberships" : "", w == 1 ? count(batch) : count(batch) + " x " + w);
             }
         } else if (grouped != null) {
             describe(out, grouped, null, 0, w);
@@ -173,7 +188,7 @@ final class InspectCommand implements Callable<Integer> {
             }
             int c = order[i];
             out.printf(Locale.ROOT, "            %-12d %10s %9s %9s%n", index.label(c), count(index.size(c)),
-                    Chart.percent(index.size(c) / (double) index.sampleCount()),
+                    Chart.percent(index.size(c) / (double) index.membershipCount()),
                     index.size(c) < sampler.minSamplesPerClass() || sampler.categoriesPerBatch() > 0 && target[c] == 0
                             ? "left out" : Chart.percent(target[c]));
         }

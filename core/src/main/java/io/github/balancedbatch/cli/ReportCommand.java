@@ -52,15 +52,16 @@ final class ReportCommand implements Callable<Integer> {
         if (epoch < 0) {
             throw new CliException("--epoch must be at least 0, got " + epoch);
         }
-        ClassIndex index = LabelInput.read(sampling.labels);
+        ClassIndex index = sampling.readLabels();
         BalancedBatchSampler sampler = sampling.build(index);
         sampling.reportSeed(sampler, spec.commandLine().getErr());
         long[] drawn = ClassStats.drawnPerClass(sampler, epoch);
         Chart chart = Chart.of(index, drawn, sampler.targetShares(epoch), MAX_BARS);
         String title = "Class shares: raw data, target and sampled batches";
         String subtitle = String.format(Locale.ROOT,
-                "%s: %s samples, %s classes; P=%d x K=%d, epoch %d of %s batches, seed %d",
-                sampling.labels.getFileName(), count(index.sampleCount()), count(index.classCount()),
+                "%s: %s samples, %s%s classes; P=%d x K=%d, epoch %d of %s batches, seed %d",
+                sampling.labels.getFileName(), count(index.sampleCount()),
+                index.multiLabel() ? count(index.membershipCount()) + " labels in all, " : "", count(index.classCount()),
                 sampler.classesPerBatch(), sampler.samplesPerClass(), epoch, count(sampler.batchesPerEpoch()), sampler.seed())
                 + InspectCommand.strategy(sampler);
         String svg = chart.svg(title, subtitle);

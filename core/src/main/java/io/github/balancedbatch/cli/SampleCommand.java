@@ -54,7 +54,8 @@ final class SampleCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--labels-out", paramLabel = "PATH",
-            description = "Label values, int32 .npy (B, P*K); with --categorical float32 one-hot (B, P*K, C).")
+            description = "Label values, int32 .npy (B, P*K); with --categorical float32 one-hot (B, P*K, C). With --multi-label:"
+                    + " each entry's anchor label, and with --categorical the sample's multi-hot row.")
     Path labelsOut;
 
     @Option(names = "--features", paramLabel = "PATH",
@@ -83,14 +84,15 @@ final class SampleCommand implements Callable<Integer> {
     private OutputTarget labelsTarget;
     private OutputTarget featuresTarget;
 
-    @Option(names = "--categorical", description = "Write labels as one-hot float32 rows, as wide as the number of classes.")
+    @Option(names = "--categorical", description = "Write labels as one-hot float32 rows, as wide as the number of classes"
+            + " (with --multi-label: multi-hot rows of every label each sample holds).")
     boolean categorical;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         checkArguments();
-        ClassIndex index = LabelInput.read(sampling.labels);
+        ClassIndex index = sampling.readLabels();
         FeatureFiles.Stamp stamp = features == null ? null : FeatureFiles.stamp(features);
         FeatureMatrix matrix = features == null ? null : FeatureFiles.map(features, index.sampleCount(), sampling.labels);
         BalancedBatchSampler sampler = sampling.build(index);

@@ -14,6 +14,12 @@ final class SamplerOptions {
             description = "Labels: .npy (int8/16/32/64, uint8/16/32, or a 2-D one-hot matrix) or text, one integer per line.")
     Path labels;
 
+    @Option(names = "--multi-label",
+            description = "Each sample may hold several labels: --labels is a 2-D multi-hot .npy (N, C) of 0/1, or text with"
+                    + " one line of space-separated labels per sample. Batches hold P distinct anchor labels x K samples"
+                    + " holding them.")
+    boolean multiLabel;
+
     @Option(names = "--classes-per-batch", required = true, paramLabel = "P", description = "Distinct classes per batch.")
     int classesPerBatch;
 
@@ -28,6 +34,20 @@ final class SamplerOptions {
 
     @Mixin
     CategoryOptions categories = new CategoryOptions();
+
+    /** Reads --labels, one label per sample or with --multi-label several; refuses --multi-label with --categories first. */
+    ClassIndex readLabels() {
+        checkMultiLabel(multiLabel, categories);
+        return LabelInput.read(labels, multiLabel);
+    }
+
+    /** Refuses --multi-label with --categories (before any file is read). */
+    static void checkMultiLabel(boolean multiLabel, CategoryOptions categories) {
+        if (multiLabel && categories.on()) {
+            throw new CliException("--multi-label and --categories are mutually exclusive: a class of multi-label data"
+                    + " has no single category");
+        }
+    }
 
     /**
      * Builds the sampler over {@code index}. Every option is checked here first, in the tool's own

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * Writes the labels of a batch, from the class ordinals that
  * {@link io.github.balancedbatch.sampler.BatchCursor#next(int[], int[])} returns: as label values
- * into an {@code IntBuffer}, or as one-hot rows ("categorical") into a {@code FloatBuffer}.
+ * into an {@code IntBuffer}, as one-hot rows ("categorical") into a {@code FloatBuffer}, or, for
+ * multi-label data, as multi-hot rows of every label each entry's sample holds.
  * Allocates nothing; stateless and thread-safe.
  */
 public final class BatchLabels {
@@ -47,6 +48,34 @@ public final class BatchLabels {
             int c = Objects.checkIndex(classes[i], width);
             for (int j = 0; j < width; j++) {
                 dst.put(at + j, j == c ? 1f : 0f);
+            }
+            at += width;
+        }
+        dst.position(at);
+    }
+
+    /**
+     * Puts one multi-hot row of {@code index.classCount()} floats for each of {@code rows[0 .. count)}
+     * at {@code dst}'s position and advances it by {@code count * classCount}: 1 at the ordinal of
+     * every class the sample {@code rows[i]} belongs to ({@link ClassIndex#labelOrdinal}), 0
+     * elsewhere. For single-label data this is the one-hot row of the sample's class; for a
+     * multi-label index the row holds every label of the sample, not only the class it was drawn for.
+     */
+    public static void multiHot(ClassIndex index, int[] rows, int count, FloatBuffer dst) {
+        Objects.checkFromIndexSize(0, count, rows.length);
+        int width = index.classCount();
+        if ((long) count * width > dst.remaining()) {
+            throw NoRoomException.values((long) count * width, "floats", dst.remaining());
+        }
+        int at = dst.position();
+        for (int i = 0; i < count; i++) {
+            for (int j = 0; j < width; j++) {
+                dst.put(at + j, 0f);
+            }
+            int row = rows[i];
+            int n = index.labelCount(row);
+            for (int j = 0; j < n; j++) {
+                dst.put(at + index.labelOrdinal(row, j), 1f);
             }
             at += width;
         }

@@ -84,7 +84,8 @@ public final class LabelFiles {
         return labels.toIntArray();
     }
 
-    private static int parse(Path path, int line, String s) throws NpyException {
+    /** The integer label {@code s} on {@code line}; refusals name the file, the line and the token. */
+    static int parse(Path path, int line, String s) throws NpyException {
         int i = s.startsWith("-") || s.startsWith("+") ? 1 : 0;
         boolean digits = i < s.length();
         for (int j = i; j < s.length(); j++) {

@@ -29,9 +29,11 @@ public final class NpyHeader {
     private final long dataOffset;
     private final long dataBytes;
     private final int majorVersion;
+    private final boolean bool;
 
     private NpyHeader(NpyType type, long[] shape, long elementCount, long dataOffset,
-            long dataBytes, int majorVersion) {
+            long dataBytes, int majorVersion, boolean bool) {
+        this.bool = bool;
         this.type = type;
         this.shape = shape;
         this.elementCount = elementCount;
@@ -75,6 +77,14 @@ public final class NpyHeader {
         return majorVersion;
     }
 
+    /**
+     * Whether the dtype is numpy's {@code |b1} (bool), read as {@link NpyType#UINT8}; only
+     * {@link #readAllowingBool} returns such a header.
+     */
+    boolean bool() {
+        return bool;
+    }
+
     /** Dimension {@code i} without copying the shape. */
     long dim(int i) {
         return shape[i];
@@ -82,7 +92,8 @@ public final class NpyHeader {
 
     @Override
     public String toString() {
-        return "NpyHeader[v" + majorVersion + ".0 " + type.descr() + " " + shapeString(shape)
+        return "NpyHeader[v" + majorVersion + ".0 " + (bool ? BOOL_DESCR : type.descr()) + " "
+                + shapeString(shape)
                 + ", data at " + dataOffset + ", " + dataBytes + " bytes]";
     }
 
@@ -102,6 +113,21 @@ public final class NpyHeader {
 
     /** Reads the header from an open channel (absolute reads; the channel position is unused). */
     static NpyHeader read(Path file, FileChannel ch) throws IOException {
+        return read(file, ch, false);
+    }
+
+    /** numpy's dtype descriptor for bool: one byte per element, 0 or 1. */
+    static final String BOOL_DESCR = "|b1";
+
+    /**
+     * As {@link #read(Path, FileChannel)}, but a {@code |b1} (bool) dtype is accepted and described
+     * as {@link NpyType#UINT8} with {@link #bool()} set: numpy stores each bool as one byte, 0 or 1.
+     */
+    static NpyHeader readAllowingBool(Path file, FileChannel ch) throws IOException {
+        return read(file, ch, true);
+    }
+
+    private static NpyHeader read(Path file, FileChannel ch, boolean allowBool) throws IOException {
         long fileSize = ch.size();
         if (fileSize < 10) {
             throw new NpyException(file, "truncated: file is " + fileSize
@@ -161,7 +187,8 @@ public final class NpyHeader {
         }
         NpyHeaderParser.Dict d = new NpyHeaderParser(file, text).parse();
 
-        NpyType type = NpyType.parse(file, d.descr);
+        boolean bool = allowBool && BOOL_DESCR.equals(d.descr);
+        NpyType type = bool ? NpyType.UINT8 : NpyType.parse(file, d.descr);
         if (d.fortranOrder) {
             throw new NpyException(file, "Fortran-ordered arrays are not supported");
         }
@@ -194,7 +221,7 @@ public final class NpyHeader {
                     + needed + " (" + (fileSize - needed) + " extra bytes after the data of shape "
                     + shapeString(d.shape) + " of " + type.descr() + ")");
         }
-        return new NpyHeader(type, d.shape, count, dataOffset, bytes, major);
+        return new NpyHeader(type, d.shape, count, dataOffset, bytes, major, bool);
     }
 
     /** Fills {@code buf} from {@code position}; a premature end of file is a truncation. */

@@ -3,12 +3,15 @@
  *
  * <p>{@link io.github.balancedbatch.npy.NpyHeader} parses and validates a header;
  * {@link io.github.balancedbatch.npy.NpyLabels} reads class labels from a 1-D integer array or a
- * 2-D one-hot matrix; {@link io.github.balancedbatch.npy.NpyWriter} streams an INT32 or FLOAT32
+ * 2-D one-hot matrix; {@link io.github.balancedbatch.npy.MultiLabels} reads several labels per
+ * sample from a 2-D multi-hot matrix (or text, one line per sample);
+ * {@link io.github.balancedbatch.npy.NpyWriter} streams an INT32 or FLOAT32
  * array to a temporary file and publishes it atomically.
  *
  * <p>Only C-ordered, little-endian numeric arrays of the {@link io.github.balancedbatch.npy.NpyType}
  * element types are read. Refused with an {@link io.github.balancedbatch.npy.NpyException} naming
- * the problem: Fortran order, big-endian or native-order dtypes, bool, float16, complex, uint64,
+ * the problem: Fortran order, big-endian or native-order dtypes, bool (except for a multi-hot
+ * matrix, which {@code MultiLabels} reads), float16, complex, uint64,
  * strings, objects (pickles) and structured dtypes, malformed or oversized headers, negative or
  * overflowing shapes, and files whose length differs from what the header describes (truncated or
  * with trailing bytes). Headers are parsed by a small dedicated parser, never evaluated.

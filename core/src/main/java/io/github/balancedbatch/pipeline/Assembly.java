@@ -18,6 +18,8 @@ final class Assembly {
     private final ClassIndex index;
     /** The sampler's categories, or null. */
     private final CategoryIndex categories;
+    /** Whether the index is multi-label: one-hot rows are then multi-hot rows of each sample's labels. */
+    private final boolean multiLabel;
     private final FeatureMatrix[] sources;
     private final LongConsumer afterGather;
 
@@ -25,13 +27,14 @@ final class Assembly {
         this.cursor = cursor;
         this.index = index;
         this.categories = cursor.sampler().categories();
+        this.multiLabel = index.multiLabel();
         this.sources = sources;
         this.afterGather = afterGather;
     }
 
     /**
      * The sampling half of batch assembly: batch {@code seq}'s row indices, class ordinals, label
-     * values, one-hot labels and category ordinals, from the cursor into slot {@code b}.
+     * values, one-hot labels (multi-hot for a multi-label index) and category ordinals, from the cursor into slot {@code b}.
      */
     void sample(Batch b, long seq) {
         b.sequence = seq;
@@ -44,7 +47,11 @@ final class Assembly {
         BatchLabels.values(index, b.classes, b.rows.length, b.labels);
         if (b.oneHot != null) {
             b.oneHot.clear();
-            BatchLabels.oneHot(b.classes, b.rows.length, index.classCount(), b.oneHot);
+            if (multiLabel) { // every label of the entry's sample, not only the class it was drawn for
+                BatchLabels.multiHot(index, b.rows, b.rows.length, b.oneHot);
+            } else {
+                BatchLabels.oneHot(b.classes, b.rows.length, index.classCount(), b.oneHot);
+            }
         }
         if (b.categories != null) {
             final java.nio.IntBuffer dst = b.categories;

@@ -10,7 +10,7 @@ import java.nio.IntBuffer;
 
 /**
  * One slot of a {@link BatchPipeline}: a batch's row indices, class ordinals, label values, optional
- * one-hot labels, category ordinals (for a category-balanced sampler) and the gathered rows of every
+ * one-hot labels (multi-hot for multi-label data), category ordinals (for a category-balanced sampler) and the gathered rows of every
  * feature source, all preallocated and reused.
  *
  * <p>Every buffer lives in direct, native-order {@link ByteBuffer}s owned by the slot; the
@@ -148,6 +148,9 @@ public final class Batch implements AutoCloseable {
 
     /**
      * One-hot labels, P*K rows as wide as the number of classes: a direct buffer from 0 to its limit.
+     * For a {@linkplain io.github.balancedbatch.sampler.ClassIndex#multiLabel() multi-label} index
+     * they are multi-hot rows: row i has a 1 at the ordinal of every class sample {@code rows()[i]}
+     * belongs to, not only at {@code classes()[i]}, the class it was drawn for.
      *
      * @throws IllegalStateException if the pipeline was built without one-hot labels
      */

@@ -124,7 +124,11 @@ public final class BatchPipeline implements AutoCloseable {
             return this;
         }
 
-        /** Also write one-hot labels as wide as the number of classes (default false). */
+        /**
+         * Also write one-hot labels as wide as the number of classes (default false); for a
+         * multi-label index, multi-hot rows of every label each entry's sample holds (see
+         * {@link Batch#oneHot()}).
+         */
         public Builder oneHot(boolean oneHot) {
             this.oneHot = oneHot;
             return this;

@@ -21,7 +21,9 @@ import java.util.SplittableRandom;
  * classes are dealt so that within an epoch their appearance counts differ by at most one (by
  * default; {@link Builder#classWeightPower}, {@link Builder#progressiveEpochs} and
  * {@link Builder#minSamplesPerClass} choose classes by size instead, with exact per-epoch quotas;
- * {@link Builder#categories} makes batches of Q categories x P / Q classes).
+ * {@link Builder#categories} makes batches of Q categories x P / Q classes). With multi-label data
+ * ({@link ClassIndex#ofMultiLabel}) the P classes are anchor labels, K samples holding each, no
+ * sample repeated in a batch while avoidable (see {@link BatchCursor}).
  * Epoch {@code e} is a pure function of (labels, parameters, seed, e). See the package
  * documentation for the full contract.
  *
@@ -57,7 +59,7 @@ public final class BalancedBatchSampler {
         long globalBatch = (long) classesPerBatch * worldSize * samplesPerClass;
         this.batchesPerEpoch = b.batchesPerEpoch > 0
                 ? b.batchesPerEpoch
-                : (int) Math.min(Integer.MAX_VALUE, (index.sampleCount() + globalBatch - 1) / globalBatch);
+                : (int) Math.min(Integer.MAX_VALUE, (index.membershipCount() + globalBatch - 1) / globalBatch);
         this.classWeightPower = b.classWeightPower;
         this.progressiveEpochs = b.progressiveEpochs;
         this.minSamplesPerClass = b.minSamplesPerClass;
@@ -80,7 +82,8 @@ public final class BalancedBatchSampler {
      * Opens a cursor positioned at batch {@code batch} of epoch {@code epoch}: its first
      * {@link BatchCursor#next} returns that batch, exactly as an uninterrupted run would. Resuming
      * replays at most the first {@code batch} batches of {@code epoch}, never earlier epochs.
-     * Allocates the cursor's working memory: 4 bytes per sample plus about 7 ints per class.
+     * Allocates the cursor's working memory: 4 bytes per sample plus about 7 ints per class (for
+     * multi-label data, 4 bytes per membership plus one bit per sample).
      */
     public BatchCursor cursor(int epoch, int batch) {
         BatchCursor c = new BatchCursor(this);
@@ -103,7 +106,10 @@ public final class BalancedBatchSampler {
         return samplesPerClass;
     }
 
-    /** Batches per epoch: the value set, or ceil(N / (P * worldSize * K)). */
+    /**
+     * Batches per epoch: the value set, or ceil(M / (P * worldSize * K)) for M = the index's
+     * {@link ClassIndex#membershipCount()} (N for single-label data).
+     */
     public int batchesPerEpoch() {
         return batchesPerEpoch;
     }
@@ -251,7 +257,7 @@ public final class BalancedBatchSampler {
             return this;
         }
 
-        /** Batches per epoch; default ceil(N / (P * worldSize * K)). */
+        /** Batches per epoch; default ceil(M / (P * worldSize * K)), M = memberships (N for single-label data). */
         public Builder batchesPerEpoch(int batches) {
             if (batches < 1) {
                 throw new IllegalArgumentException("batchesPerEpoch must be at least 1, got " + batches);
@@ -430,7 +436,7 @@ public final class BalancedBatchSampler {
             }
             if (classWeightPower > 0 || progressiveEpochs > 0) {
                 long global = (long) classesPerBatch * worldSize;
-                long perEpoch = batchesPerEpoch > 0 ? batchesPerEpoch : (index.sampleCount() + global * samplesPerClass - 1)
+                long perEpoch = batchesPerEpoch > 0 ? batchesPerEpoch : (index.membershipCount() + global * samplesPerClass - 1)
                         / (global * samplesPerClass);
                 if (global * perEpoch > Integer.MAX_VALUE - 8) {
                     throw new IllegalArgumentException("classesPerBatch x worldSize x batchesPerEpoch = " + global * perEpoch
@@ -459,7 +465,7 @@ public final class BalancedBatchSampler {
             int perCategory = classesPerBatch / q;
             long global = (long) q * worldSize;
             long perEpoch = batchesPerEpoch > 0 ? batchesPerEpoch
-                    : (index.sampleCount() + (long) classesPerBatch * worldSize * samplesPerClass - 1)
+                    : (index.membershipCount() + (long) classesPerBatch * worldSize * samplesPerClass - 1)
                             / ((long) classesPerBatch * worldSize * samplesPerClass);
             int cap = (int) Math.min(Integer.MAX_VALUE, perEpoch);
             CategoryPlan plan = new CategoryPlan(categories, perCategory, minSamplesPerClass, classWeightPower,

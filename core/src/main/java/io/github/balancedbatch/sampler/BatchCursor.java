@@ -17,6 +17,22 @@ import java.nio.IntBuffer;
  * per usable category instead of the class deck (4 bytes per eligible class, about 6 ints per
  * usable category).
  *
+ * <p><b>Multi-label data</b> ({@link ClassIndex#multiLabel()}): the classes dealt are the step's
+ * <em>anchor</em> labels and each entry's class (see {@link #next(int[], int[])}) is its anchor; a
+ * sample holding several labels is in the pool of each, and drawing it for one label does not
+ * consume it for another. Within a step, anchors draw in dealing order over the global batch (P *
+ * worldSize anchors), and an anchor never takes a row already taken for an earlier anchor while it
+ * has K rows outside them: such a row is left undrawn in the anchor's pass, for a later batch. An
+ * anchor's pass ends early only when everything it has not drawn is already in the batch (those
+ * rows then wait for the next pass). An anchor with a &lt; K rows outside the batch takes all a,
+ * each floor(K/a) or ceil(K/a) times; with none, it repeats its own rows (all already in the batch)
+ * evenly. Without shuffling, anchors go round-robin and rows in data-set order, except that a row
+ * skipped this way trades places with the last row of the anchor's pass still to draw. Because every rank computes the whole step, the exclusions are those of one process and
+ * the ranks' batches still concatenate to its batch. The cursor then also owns a bit per sample
+ * (the step's rows, emptied in O(P * K * worldSize) after each step); a membership test per row
+ * drawn and a bit set and cleared per row are added to a batch's cost. See
+ * {@link Pools#drawExcluding} for the exact rules.
+ *
  * <p>Not thread-safe: use one cursor per thread. Cursors of the same sampler are independent.
  */
 public final class BatchCursor {
@@ -42,6 +58,8 @@ public final class BatchCursor {
     /** With shards, the whole step's rows. */
     private final int[] global;
     private final int[] scratch;
+    /** Multi-label data: the rows already in the step's batch, or null for single-label data. */
+    private final RowSet inBatch;
     /** A class-choice strategy's state, or null for the default (every epoch dealt from the deck). */
     private final Schedule schedule;
     /** With categories: the two-level deal that replaces the class deck and schedule; else null. */
@@ -67,6 +85,7 @@ public final class BatchCursor {
         this.chosen = new int[classesPerBatch * worldSize];
         this.global = worldSize == 1 ? null : new int[batchSize * worldSize];
         this.scratch = new int[batchSize];
+        this.inBatch = index.multiLabel() ? new RowSet(index.sampleCount()) : null;
         boolean weighted = sampler.classWeightPower() > 0 || sampler.progressiveEpochs() > 0;
         CategoryPlan plan = sampler.categoryPlan();
         if (plan != null) {
@@ -97,6 +116,7 @@ public final class BatchCursor {
     public long heapBytes() {
         return samples.heapBytes() + (deck == null ? 0 : deck.heapBytes()) + (schedule == null ? 0 : schedule.heapBytes())
                 + (categories == null ? 0 : categories.heapBytes())
+                + (inBatch == null ? 0 : inBatch.heapBytes())
                 + 4L * (chosen.length + scratch.length + (global == null ? 0 : global.length));
     }
 
@@ -143,7 +163,8 @@ public final class BatchCursor {
 
     /**
      * Writes the next batch's row indices into {@code rows[0 ..]} and the class ordinal of each entry
-     * (see {@link ClassIndex#label}) into {@code classes[0 ..]}.
+     * (see {@link ClassIndex#label}) into {@code classes[0 ..]}: for multi-label data, the entry's
+     * anchor label (the sample may hold others: {@link ClassIndex#labelOrdinal}).
      */
     public void next(int[] rows, int[] classes) {
         next(rows, 0, classes, 0);
@@ -220,7 +241,9 @@ public final class BatchCursor {
             deck.draw(deckBase, all, rng, chosen, 0);
         }
         samples.touch(chosen, all);
-        if (global == null) {
+        if (inBatch != null) {
+            drawExcluding(rows, off, all, k, rng);
+        } else if (global == null) {
             for (int i = 0; i < all; i++) {
                 samples.draw(chosen[i], k, rng, rows, off + i * k);
             }
@@ -237,6 +260,26 @@ public final class BatchCursor {
         }
         if (mix) {
             mix(rows, off, classes, classesOff);
+        }
+    }
+
+    /**
+     * The multi-label step: the anchors' rows in dealing order, each anchor's draw excluding the rows
+     * already taken for the anchors before it in the global batch (all ranks compute the whole step,
+     * so the exclusions, and the shards' concatenation, are those of one process).
+     */
+    private void drawExcluding(int[] rows, int off, int all, int k, BoundedRandom rng) {
+        final RowSet set = inBatch;
+        final int[] dst = global == null ? rows : global;
+        final int base = global == null ? off : 0;
+        for (int i = 0; i < all; i++) {
+            int at = base + i * k;
+            samples.drawExcluding(chosen[i], k, rng, dst, at, set);
+            set.addAll(dst, at, k);
+        }
+        set.clear(dst, base, all * k);
+        if (global != null) {
+            System.arraycopy(global, rank * batchSize, rows, off, batchSize);
         }
     }
 

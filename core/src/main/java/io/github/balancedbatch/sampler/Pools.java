@@ -135,6 +135,124 @@ final class Pools {
         w[base + STAMP] = stamp;
     }
 
+    /**
+     * As {@link #draw}, but never takes a value of {@code excluded} (the rows already in the batch,
+     * taken for other segments: a multi-label sample is in several segments) while the segment has
+     * values outside it, and never repeats a value within the request while it can avoid it:
+     * <ol>
+     *   <li>The current pass is drawn as by {@link #draw}; an excluded value that comes up is swapped
+     *       to the end of the part still to draw and the draw repeats, so excluded values stay
+     *       undrawn in the pass (deferred, not consumed) and no randomness is spent on them besides
+     *       the draw that found them. Without exclusions this is {@link #draw}, value for value.</li>
+     *   <li>When the pass has no value left outside {@code excluded}, the request takes the rest from
+     *       the next pass, among the values that earlier requests drew in this pass and that are not
+     *       excluded. Taking the first of them closes the pass: its undrawn values (all excluded,
+     *       that is, already in the batch) are skipped by it and enter the next pass with the others,
+     *       while this request's values of the closed pass are kept for the end of the next pass (as
+     *       {@link #draw} does). A pass is never closed without taking such a value.</li>
+     *   <li>When both are exhausted, the request holds every value of the segment that is not
+     *       excluded, a of them, once each; if a &gt; 0 it fills up by repeating its own values in the
+     *       order drawn, so each appears floor(count / a) or ceil(count / a) times; if a = 0 (every
+     *       value already in the batch) it takes {@code count} consecutive values, cyclically, of the
+     *       segment's current arrangement from a random start (the first without randomness), each
+     *       floor(count / n) or ceil(count / n) times. Neither kind of repeat is a draw of the pool.</li>
+     * </ol>
+     * Without randomness the values come in canonical order, except that an excluded value met trades
+     * places with the last value still to draw in the pass. Costs O(count + excluded values met);
+     * moving values within the undrawn part makes the next restore a full copy of the segment.
+     */
+    void drawExcluding(int base, int count, BoundedRandom rng, int[] dst, int off, RowSet excluded) {
+        final int[] w = work;
+        final int n = w[base + SIZE];
+        final int start = base + HEADER;
+        int pos = w[base + POS];
+        int stamp = w[base + STAMP];
+        if (stamp >>> 1 != generation) {
+            restore(base, n, pos, (stamp & 1) != 0);
+            pos = 0;
+            stamp = generation << 1;
+        }
+        int t = 0;
+        int lim = n; // candidates of the current pass: [pos, lim); [lim, n) are excluded
+        while (t < count && pos < lim) {
+            int p = start + pos;
+            int j = rng == null ? p : p + rng.nextInt(lim - pos);
+            int v = w[j];
+            if (excluded.contains(v)) {
+                lim--;
+                w[j] = w[start + lim];
+                w[start + lim] = v;
+                stamp |= 1;
+                continue;
+            }
+            w[j] = w[p];
+            w[p] = v;
+            dst[off + t++] = v;
+            pos++;
+        }
+        if (t < count) {
+            pos = drawBeyondPass(start, n, pos, t, count, rng, dst, off, excluded);
+            stamp |= 1;
+        }
+        w[base + POS] = pos;
+        w[base + STAMP] = stamp;
+    }
+
+    /**
+     * Steps 2 and 3 of {@link #drawExcluding}: the current pass (at {@code pos}) has no value left
+     * outside {@code excluded} and the request has {@code t} of its {@code count} values, at
+     * {@code [pos - t, pos)}. Returns the new position.
+     */
+    private int drawBeyondPass(int start, int n, int pos, int t, int count, BoundedRandom rng, int[] dst, int off,
+            RowSet excluded) {
+        final int[] w = work;
+        {
+            int own = t; // this request's values of the current pass, at [pos - own, pos)
+            int q = 0; // the next pass's position once it is open
+            int hl = pos - own; // candidates of the next pass: [q, hl)
+            boolean closed = false;
+            while (t < count && q < hl) {
+                int p = start + q;
+                int j = rng == null ? p : p + rng.nextInt(hl - q);
+                int v = w[j];
+                if (excluded.contains(v)) {
+                    hl--;
+                    w[j] = w[start + hl];
+                    w[start + hl] = v;
+                    continue;
+                }
+                if (!closed) { // close the pass: its excluded rest joins the next pass, this request's values go last
+                    closed = true;
+                    // [pos - own, pos) holds own values, [pos, n) excluded ones: move the own block to the end
+                    for (int i = start + pos, lo = start + pos - own; i < start + n; i++, lo++) {
+                        int x = w[lo];
+                        w[lo] = w[i];
+                        w[i] = x;
+                    }
+                }
+                w[j] = w[p];
+                w[p] = v;
+                dst[off + t++] = v;
+                q++;
+            }
+            if (closed) {
+                pos = q;
+            }
+            if (t > 0) {
+                for (int a = t; t < count; t++) {
+                    dst[off + t] = dst[off + t - a];
+                }
+            } else {
+                int r = rng == null ? 0 : rng.nextInt(n);
+                for (; t < count; t++) {
+                    dst[off + t] = w[start + r];
+                    r = r + 1 == n ? 0 : r + 1;
+                }
+            }
+        }
+        return pos;
+    }
+
     /** The general case of {@link #draw}: passes may end (and begin) within this request. Returns the new position. */
     private int drawAcrossPasses(int start, int n, int pos, int count, BoundedRandom rng, int[] dst, int off) {
         final int[] w = work;

@@ -27,6 +27,16 @@
  *       quotas), and so do those of two classes of one category. Categories with fewer than P / Q
  *       eligible classes are never chosen. Shards get Q whole categories each; items 1-3 and 5-8
  *       hold unchanged.</li>
+ *   <li>Multi-label data ({@link io.github.balancedbatch.sampler.ClassIndex#ofMultiLabel},
+ *       {@link io.github.balancedbatch.sampler.ClassIndex#ofMultiHot}): a batch holds P distinct
+ *       anchor labels and K samples holding each; a sample is in the pool of each of its labels, and
+ *       drawing it for one does not consume it for another (item 3 holds per label). No sample
+ *       appears twice in a (global) batch while the anchor has K samples not yet in it: a sample
+ *       already in the batch stays undrawn in the anchor's pass, and a pass ends early only when all
+ *       it has not drawn is already in the batch; an anchor with a &lt; K samples outside the batch
+ *       takes each floor(K/a) or ceil(K/a) times. Anchors are dealt as classes (item 4, item 9 weighing
+ *       labels by frequency); the default epoch covers every membership: ceil(M / (P * W * K)) for M
+ *       = the sum of the samples' label counts. Items 5-8 hold unchanged; categories are refused once a sample holds several labels.</li>
  * </ol>
  *
  * <h2>Design notes</h2>
@@ -69,6 +79,12 @@
  *       then rows), so batches without categories are unchanged.</li>
  *   <li><b>Shards.</b> Every rank deals and draws the whole global batch (to keep identical pools)
  *       and keeps its own P classes: no coordination, at W times the work of one shard.</li>
+ *   <li><b>Multi-label.</b> {@link io.github.balancedbatch.sampler.ClassIndex} groups memberships,
+ *       not samples, so the label pools are overlapping segments of the same kind. Only a multi-label
+ *       index takes the exclusion path: a row of the batch that comes up is swapped to the end of the
+ *       anchor's undrawn part and the draw repeats, so without exclusions it makes exactly the draws
+ *       of the single-label path; membership is one bit per sample, set for the rows of the global
+ *       batch and cleared after it.</li>
  * </ul>
  */
 package io.github.balancedbatch.sampler;

@@ -43,6 +43,14 @@ import java.util.Objects;
  * the labels hold a second NDArray, each entry's category ordinal as int32 (P*K), for losses over
  * the super-classes too. Its {@link Batch#getIndices() indices} are the P*K row indices ({@code Long}).
  *
+ * <p><b>Multi-label data</b> (a {@link io.github.balancedbatch.sampler.ClassIndex#multiLabel()
+ * multi-label} index: a sample may hold several labels). Each entry's class is its batch's
+ * <em>anchor</em> label, the label it was drawn for: the default labels NDArray holds the anchor's
+ * class ordinal, {@code labelValues(true)} its label value. {@link Builder#multiHot multiHot(true)}
+ * adds a second label NDArray, float32 (P*K, C): each entry's <b>multi-hot row</b>, 1 at the ordinal of
+ * every label its sample holds. {@code oneHot(true)} over a multi-label index gives those multi-hot
+ * rows in place of the anchors.
+ *
  * <p><b>Memory.</b> The NDArrays are created over the pipeline slot's direct, native-order
  * {@code ByteBuffer}s: an engine that shares such a buffer (PyTorch on CPU) uses the slot's memory in
  * place, one that does not copies it. The slot belongs to the batch until the batch is
@@ -72,6 +80,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
     private final boolean labelValues;
     private final boolean storedBytes;
     private final boolean categoryLabels;
+    private final boolean multiHot;
     private final int prefetch;
     private final int threads;
     private long nextEpoch;
@@ -86,6 +95,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
         this.labelValues = b.labelValues;
         this.storedBytes = b.storedBytes;
         this.categoryLabels = b.categoryLabels;
+        this.multiHot = b.multiHot;
         this.prefetch = b.prefetch;
         this.threads = b.threads;
         this.nextEpoch = b.epoch;
@@ -144,7 +154,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
     }
 
     private BatchPipeline open(int epoch, int batch) {
-        return BatchPipeline.builder(sampler).features(sources).oneHot(oneHot).storedBytes(storedBytes)
+        return BatchPipeline.builder(sampler).features(sources).oneHot(oneHot || multiHot).storedBytes(storedBytes)
                 .prefetch(prefetch).threads(threads).start(epoch, batch).build();
     }
 
@@ -301,9 +311,14 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
                 NDArray labels = oneHot
                         ? sub.create(slot.oneHotBytes(), new Shape(size, sampler.classes().classCount()), DataType.FLOAT32)
                         : sub.create(labelValues ? slot.labelBytes() : slot.ordinalBytes(), new Shape(size), DataType.INT32);
-                NDList labelList = categoryLabels
-                        ? new NDList(labels, sub.create(slot.categoryBytes(), new Shape(size), DataType.INT32))
-                        : new NDList(labels);
+                NDList labelList = new NDList(labels);
+                if (categoryLabels) {
+                    labelList.add(sub.create(slot.categoryBytes(), new Shape(size), DataType.INT32));
+                }
+                if (multiHot) {
+                    labelList.add(sub.create(slot.oneHotBytes(), new Shape(size, sampler.classes().classCount()),
+                            DataType.FLOAT32));
+                }
                 int[] rows = slot.rows();
                 Long[] indices = new Long[size];
                 for (int i = 0; i < size; i++) {
@@ -436,6 +451,7 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
         private boolean labelValues;
         private boolean storedBytes;
         private boolean categoryLabels;
+        private boolean multiHot;
         /** Never built: checks each value with the pipeline's own rules, so that they are written once. */
         private final BatchPipeline.Builder checks;
         private int prefetch = 2;
@@ -474,7 +490,8 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
 
         /**
          * Labels as float32 one-hot rows (P*K, C), columns in class order, instead of int32 class
-         * ordinals (default false).
+         * ordinals (default false). Over a multi-label index the rows are multi-hot: 1 at every label
+         * the entry's sample holds (see {@link #multiHot(boolean)} to keep the anchors as well).
          */
         public Builder oneHot(boolean oneHot) {
             this.oneHot = oneHot;
@@ -512,6 +529,23 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
         }
 
         /**
+         * A second label NDArray in every batch, after the anchors: each entry's multi-hot row,
+         * float32 (P*K, C), 1 at the ordinal of every class its sample belongs to and 0 elsewhere
+         * (default false). Needs a multi-label index ({@code ClassIndex.ofMultiLabel} or
+         * {@code ofMultiHot}); the NDArray shares the pipeline slot's memory like the others.
+         *
+         * @throws IllegalArgumentException if {@code multiHot} is true and the index is not multi-label
+         */
+        public Builder multiHot(boolean multiHot) {
+            if (multiHot && !sampler.classes().multiLabel()) {
+                throw new IllegalArgumentException("multiHot(true) needs a multi-label index"
+                        + " (ClassIndex.ofMultiLabel or ofMultiHot); oneHot(true) gives one-hot rows of single labels");
+            }
+            this.multiHot = multiHot;
+            return this;
+        }
+
+        /**
          * Batches assembled ahead in background threads (default 2); 0 assembles each batch in the
          * iterating thread, with no thread started; at most {@value BatchPipeline#MAX_PREFETCH}. Also the
          * number of batches that may be open at once.
@@ -544,6 +578,10 @@ public final class BalancedDataset implements Dataset, AutoCloseable {
             }
             if (oneHot && labelValues) {
                 throw new IllegalStateException("oneHot(true) and labelValues(true) both choose the labels: pick one");
+            }
+            if (oneHot && multiHot) {
+                throw new IllegalStateException("oneHot(true) already gives multi-hot rows in place of the anchors,"
+                        + " multiHot(true) after them: pick one");
             }
             return new BalancedDataset(this);
         }
