@@ -206,48 +206,46 @@ final class Pools {
     private int drawBeyondPass(int start, int n, int pos, int t, int count, BoundedRandom rng, int[] dst, int off,
             RowSet excluded) {
         final int[] w = work;
-        {
-            int own = t; // this request's values of the current pass, at [pos - own, pos)
-            int q = 0; // the next pass's position once it is open
-            int hl = pos - own; // candidates of the next pass: [q, hl)
-            boolean closed = false;
-            while (t < count && q < hl) {
-                int p = start + q;
-                int j = rng == null ? p : p + rng.nextInt(hl - q);
-                int v = w[j];
-                if (excluded.contains(v)) {
-                    hl--;
-                    w[j] = w[start + hl];
-                    w[start + hl] = v;
-                    continue;
-                }
-                if (!closed) { // close the pass: its excluded rest joins the next pass, this request's values go last
-                    closed = true;
-                    // [pos - own, pos) holds own values, [pos, n) excluded ones: move the own block to the end
-                    for (int i = start + pos, lo = start + pos - own; i < start + n; i++, lo++) {
-                        int x = w[lo];
-                        w[lo] = w[i];
-                        w[i] = x;
-                    }
-                }
-                w[j] = w[p];
-                w[p] = v;
-                dst[off + t++] = v;
-                q++;
+        int own = t; // this request's values of the current pass, at [pos - own, pos)
+        int q = 0; // the next pass's position once it is open
+        int hl = pos - own; // candidates of the next pass: [q, hl)
+        boolean closed = false;
+        while (t < count && q < hl) {
+            int p = start + q;
+            int j = rng == null ? p : p + rng.nextInt(hl - q);
+            int v = w[j];
+            if (excluded.contains(v)) {
+                hl--;
+                w[j] = w[start + hl];
+                w[start + hl] = v;
+                continue;
             }
-            if (closed) {
-                pos = q;
+            if (!closed) { // close the pass: its excluded rest joins the next pass, this request's values go last
+                closed = true;
+                // [pos - own, pos) holds own values, [pos, n) excluded ones: move the own block to the end
+                for (int i = start + pos, lo = start + pos - own; i < start + n; i++, lo++) {
+                    int x = w[lo];
+                    w[lo] = w[i];
+                    w[i] = x;
+                }
             }
-            if (t > 0) {
-                for (int a = t; t < count; t++) {
-                    dst[off + t] = dst[off + t - a];
-                }
-            } else {
-                int r = rng == null ? 0 : rng.nextInt(n);
-                for (; t < count; t++) {
-                    dst[off + t] = w[start + r];
-                    r = r + 1 == n ? 0 : r + 1;
-                }
+            w[j] = w[p];
+            w[p] = v;
+            dst[off + t++] = v;
+            q++;
+        }
+        if (closed) {
+            pos = q;
+        }
+        if (t > 0) {
+            for (int a = t; t < count; t++) {
+                dst[off + t] = dst[off + t - a];
+            }
+        } else {
+            int r = rng == null ? 0 : rng.nextInt(n);
+            for (; t < count; t++) {
+                dst[off + t] = w[start + r];
+                r = r + 1 == n ? 0 : r + 1;
             }
         }
         return pos;
