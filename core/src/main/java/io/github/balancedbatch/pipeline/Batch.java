@@ -10,8 +10,8 @@ import java.nio.IntBuffer;
 
 /**
  * One slot of a {@link BatchPipeline}: a batch's row indices, class ordinals, label values, optional
- * one-hot labels (multi-hot for multi-label data), category ordinals (for a category-balanced sampler) and the gathered rows of every
- * feature source, all preallocated and reused.
+ * one-hot labels (multi-hot for multi-label data), category ordinals (for a category-balanced
+ * sampler) and the gathered rows of every feature source, all preallocated and reused.
  *
  * <p>Every buffer lives in direct, native-order {@link ByteBuffer}s owned by the slot; the
  * {@code IntBuffer}/{@code FloatBuffer} accessors and the {@code ...Bytes()} accessors are views of

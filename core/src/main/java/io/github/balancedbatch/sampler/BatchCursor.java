@@ -27,8 +27,9 @@ import java.nio.IntBuffer;
  * rows then wait for the next pass). An anchor with a &lt; K rows outside the batch takes all a,
  * each floor(K/a) or ceil(K/a) times; with none, it repeats its own rows (all already in the batch)
  * evenly. Without shuffling, anchors go round-robin and rows in data-set order, except that a row
- * skipped this way trades places with the last row of the anchor's pass still to draw. Because every rank computes the whole step, the exclusions are those of one process and
- * the ranks' batches still concatenate to its batch. The cursor then also owns a bit per sample
+ * skipped this way trades places with the last row of the anchor's pass still to draw. Because
+ * every rank computes the whole step, the exclusions are those of one process and the ranks'
+ * batches still concatenate to its batch. The cursor then also owns a bit per sample
  * (the step's rows, emptied in O(P * K * worldSize) after each step); a membership test per row
  * drawn and a bit set and cleared per row are added to a batch's cost. See
  * {@link Pools#drawExcluding} for the exact rules.

@@ -36,7 +36,8 @@
  *       it has not drawn is already in the batch; an anchor with a &lt; K samples outside the batch
  *       takes each floor(K/a) or ceil(K/a) times. Anchors are dealt as classes (item 4, item 9 weighing
  *       labels by frequency); the default epoch covers every membership: ceil(M / (P * W * K)) for M
- *       = the sum of the samples' label counts. Items 5-8 hold unchanged; categories are refused once a sample holds several labels.</li>
+ *       = the sum of the samples' label counts. Items 5-8 hold unchanged; categories are refused
+ *       once a sample holds several labels.</li>
  * </ol>
  *
  * <h2>Design notes</h2>
