@@ -59,12 +59,8 @@ final class LabelInput {
                         + " (without --multi-label it is read as one label per sample)");
             }
             throw new CliException(e.getMessage());
-        } catch (NoSuchFileException e) {
-            throw new CliException(path + ": no such file");
-        } catch (IOException e) {
-            throw new CliException(path + ": cannot read: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new CliException(path + ": " + e.getMessage());
+        } catch (IOException | IllegalArgumentException e) {
+            throw unreadable(path, e);
         }
         try {
             return index(m);
@@ -85,12 +81,19 @@ final class LabelInput {
             return LabelFiles.read(path);
         } catch (NpyException e) {
             throw new CliException(e.getMessage());
-        } catch (NoSuchFileException e) {
-            throw new CliException(path + ": no such file");
-        } catch (IOException e) {
-            throw new CliException(path + ": cannot read: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new CliException(path + ": " + e.getMessage());
+        } catch (IOException | IllegalArgumentException e) {
+            throw unreadable(path, e);
         }
+    }
+
+    /** A file that could not be read, or whose content a factory refused, in the tool's words. */
+    private static CliException unreadable(Path path, Exception e) {
+        if (e instanceof NoSuchFileException) {
+            return new CliException(path + ": no such file");
+        }
+        if (e instanceof IOException) {
+            return new CliException(path + ": cannot read: " + e.getMessage());
+        }
+        return new CliException(path + ": " + e.getMessage());
     }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.IntFunction;
 
 /**
  * Reads a label file in either format the command-line tool takes: {@code .npy} (everything
@@ -54,7 +55,28 @@ public final class LabelFiles {
      */
     private static int[] readText(Path path) throws IOException {
         IntArrayList labels = new IntArrayList();
-        int blank = 0;
+        readLines(path, "one integer label per line",
+                blank -> "line " + blank + ": blank line (expected one integer label per line)",
+                (number, s) -> labels.add(parse(path, number, s)));
+        if (labels.isEmpty()) {
+            throw new NpyException(path, "no labels");
+        }
+        return labels.toIntArray();
+    }
+
+    /** What a text reader does with one line: stripped, not blank, numbered from 1. */
+    interface LineReader {
+        void line(int number, String s) throws NpyException;
+    }
+
+    /**
+     * Hands each non-blank line of the UTF-8 text file {@code path} to {@code reader}, stripped of
+     * surrounding blanks and of a byte order mark at the start. Blank lines are allowed only at the
+     * very end: a blank line followed by another line is refused with the problem
+     * {@code blank.apply(its number)}; a file that is not UTF-8 with one naming {@code format}.
+     */
+    static void readLines(Path path, String format, IntFunction<String> blank, LineReader reader) throws IOException {
+        int firstBlank = 0;
         try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             String line;
             int number = 0;
@@ -65,23 +87,19 @@ public final class LabelFiles {
                 }
                 String s = line.strip();
                 if (s.isEmpty()) {
-                    if (blank == 0) {
-                        blank = number;
+                    if (firstBlank == 0) {
+                        firstBlank = number;
                     }
                     continue;
                 }
-                if (blank != 0) {
-                    throw new NpyException(path, "line " + blank + ": blank line (expected one integer label per line)");
+                if (firstBlank != 0) {
+                    throw new NpyException(path, blank.apply(firstBlank));
                 }
-                labels.add(parse(path, number, s));
+                reader.line(number, s);
             }
         } catch (java.nio.charset.CharacterCodingException e) {
-            throw new NpyException(path, "not a UTF-8 text file (expected one integer label per line, or .npy)");
+            throw new NpyException(path, "not a UTF-8 text file (expected " + format + ", or .npy)");
         }
-        if (labels.isEmpty()) {
-            throw new NpyException(path, "no labels");
-        }
-        return labels.toIntArray();
     }
 
     /** The integer label {@code s} on {@code line}; refusals name the file, the line and the token. */

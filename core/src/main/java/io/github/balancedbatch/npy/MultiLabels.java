@@ -2,10 +2,8 @@ package io.github.balancedbatch.npy;
 
 import io.github.balancedbatch.util.ArrayLimits;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -202,38 +200,18 @@ public final class MultiLabels {
         IntArrayList offsets = new IntArrayList();
         IntArrayList labels = new IntArrayList();
         offsets.add(0);
-        int blank = 0;
-        try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = in.readLine()) != null) {
-                number++;
-                if (number == 1 && line.startsWith("\uFEFF")) {
-                    line = line.substring(1);
-                }
-                String s = line.strip();
-                if (s.isEmpty()) {
-                    if (blank == 0) {
-                        blank = number;
+        LabelFiles.readLines(path, TEXT_FORMAT,
+                blank -> "line " + blank + ": blank line: sample " + (blank - 1) + " holds no label (expected " + TEXT_FORMAT + ")",
+                (number, s) -> {
+                    if (offsets.size() > MAX_SAMPLES) {
+                        throw new NpyException(path, "line " + number + ": more than " + MAX_SAMPLES
+                                + " samples; at most that many are supported");
                     }
-                    continue;
-                }
-                if (blank != 0) {
-                    throw new NpyException(path, "line " + blank + ": blank line: sample " + (blank - 1)
-                            + " holds no label (expected " + TEXT_FORMAT + ")");
-                }
-                if (offsets.size() > MAX_SAMPLES) {
-                    throw new NpyException(path, "line " + number + ": more than " + MAX_SAMPLES
-                            + " samples; at most that many are supported");
-                }
-                int start = labels.size();
-                parseLine(path, number, s, labels);
-                refuseRepeats(path, number, labels, start);
-                offsets.add(labels.size());
-            }
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new NpyException(path, "not a UTF-8 text file (expected " + TEXT_FORMAT + ", or .npy)");
-        }
+                    int start = labels.size();
+                    parseLine(path, number, s, labels);
+                    refuseRepeats(path, number, labels, start);
+                    offsets.add(labels.size());
+                });
         if (labels.isEmpty()) {
             throw new NpyException(path, "no labels");
         }
