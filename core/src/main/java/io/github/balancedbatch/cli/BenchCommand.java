@@ -7,6 +7,7 @@ import io.github.balancedbatch.data.FeatureMatrix;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.BatchCursor;
 import io.github.balancedbatch.sampler.ClassIndex;
+import io.github.balancedbatch.util.ArrayLimits;
 import java.io.PrintWriter;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -61,6 +62,13 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "sample: %.1f ns/batch, %.2f ns/index, %d batches/s%n", ns, ns / sampler.batchSize(),
                 Math.round(t.batchesPerSecond()));
         if (matrix != null) {
+            if (ArrayLimits.floatsOrMinusOne(sampler.batchSize(), matrix.width()) < 0) {
+                throw new CliException(String.format(Locale.ROOT,
+                        "--features %s: one batch of %,d rows x %,d floats is %,d floats, more than one buffer holds (%,d):"
+                                + " use smaller batches",
+                        features, sampler.batchSize(), matrix.width(), (long) sampler.batchSize() * matrix.width(),
+                        ArrayLimits.MAX_BUFFER_FLOATS));
+            }
             if (matrix.rows() > 0) {
                 matrix.load();
             }
@@ -69,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
             for (int[] batch : ring) {
                 cursor.next(batch);
             }
-            FloatBuffer dst = BatchBuffers.floats(Math.multiplyExact(sampler.batchSize(), matrix.width()));
+            FloatBuffer dst = BatchBuffers.floats(sampler.batchSize() * matrix.width());
             gather(matrix, ring, dst, budget);
             long[] timed = gather(matrix, ring, dst, budget);
             double gns = timed[1] / (double) timed[0];

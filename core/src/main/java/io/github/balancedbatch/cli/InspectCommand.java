@@ -132,8 +132,8 @@ final class InspectCommand implements Callable<Integer> {
             for (int c = 0; c < index.classCount(); c++) {
                 smaller += index.size(c) > 0 && index.size(c) < k ? 1 : 0;
             }
-            out.printf(Locale.ROOT, "below K=%d   %s classes have fewer than %d samples (they are over-sampled evenly)%n", k,
-                    count(smaller), k);
+            out.printf(Locale.ROOT, "below K=%d   %s %s fewer than %d samples (%s over-sampled evenly)%n", k,
+                    count(smaller), smaller == 1 ? "class has" : "classes have", k, smaller == 1 ? "it is" : "they are");
         }
         if (strategy.minSamplesPerClass != null) {
             String unit = s.multiLabel ? "memberships" : "samples";
@@ -158,7 +158,7 @@ final class InspectCommand implements Callable<Integer> {
                 // one epoch draws about as many indices as there are memberships (samples, for single-label data)
                 out.printf(Locale.ROOT, "epoch       %s batches of %s indices%s (ceil(%s%s / %s))%n",
                         count((s.memberships + step - 1) / step), count(batch), w == 1 ? "" : " per rank",
-                        count(s.memberships), s.multiLabel ? " memberships" : "", w == 1 ? count(batch) : count(batch) + " x " + w);
+                        count(s.memberships), s.multiLabel ? " memberships" : "", w == 1 ? count(batch) : "(" + count(batch) + " x " + w + ")");
             }
         } else if (grouped != null) {
             describe(out, grouped, null, 0, w);
@@ -236,8 +236,8 @@ final class InspectCommand implements Callable<Integer> {
         if (shown > SMALL_ROWS) {
             small.append(", ... ").append(count(shown - SMALL_ROWS)).append(" more");
         }
-        out.printf(Locale.ROOT, "too small   %s categories with fewer than %s are never chosen: %s%n", count(g - usable),
-                classes, small);
+        out.printf(Locale.ROOT, "too small   %s %s with fewer than %s %s never chosen: %s%n", count(g - usable),
+                g - usable == 1 ? "category" : "categories", classes, g - usable == 1 ? "is" : "are", small);
     }
 
     /** A category-balanced sampler with P, Q, K (or 1) and the strategy options, for its target shares. */

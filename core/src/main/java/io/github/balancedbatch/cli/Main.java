@@ -67,7 +67,21 @@ public final class Main implements Runnable {
         return status;
     }
 
+    /**
+     * Set when the JVM is shutting down under the command (a signal: SIGTERM, SIGINT): the outputs'
+     * cleanup then closes the writers under the running command, whose failure that is not a fault.
+     */
+    private static volatile boolean stopping;
+
+    /** Called by a shutdown hook before it releases what a running command uses. */
+    static void stopping() {
+        stopping = true;
+    }
+
     private static int fault(PrintWriter err, Throwable e) {
+        if (stopping) { // killed by a signal: the exit status says so; a failure it caused is no fault
+            return FAULT;
+        }
         err.println("error: internal fault: " + firstLine(String.valueOf(e))
                 + (e.getStackTrace().length > 0 ? " at " + e.getStackTrace()[0] : ""));
         return FAULT;

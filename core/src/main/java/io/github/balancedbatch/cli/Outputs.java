@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * Checks a command's output paths before anything is read or written: each must be a target that
- * may be written (see {@link OutputTarget}), and none may be the same file as an input or as another
- * output, whatever path, symbolic link or hard link names it.
+ * may be written (see {@link OutputTarget}), an existing regular file must be one the tool could
+ * have written (a {@code .npy} file, a report), and none may be the same file as an input or as
+ * another output, whatever path, symbolic link or hard link names it.
  */
 final class Outputs {
     private static final int MAX_LINKS = 40;
@@ -19,6 +20,20 @@ final class Outputs {
 
     /** An option and the path it names. */
     record Named(String option, Path path) {
+    }
+
+    /** What the tool writes to a target, and so the only kind of existing file it replaces. */
+    enum Own {
+        /** A {@code .npy} file: it starts with the magic string {@code \x93NUMPY}. */
+        NPY("a .npy file"),
+        /** A report: SVG or HTML, whose first character that is not blank is {@code <}. */
+        REPORT("an SVG or HTML file");
+
+        final String what;
+
+        Own(String what) {
+            this.what = what;
+        }
     }
 
     /** Resolves the target of {@code option}; a target that is never written is a {@link CliException}. */
@@ -33,6 +48,44 @@ final class Outputs {
             throw new CliException(option + " " + path + ": directory " + t.path().getParent() + " is not writable");
         }
         return t;
+    }
+
+    /**
+     * Refuses a target (null: none) that is an existing non-empty regular file not of {@code own}'s
+     * kind: the tool replaces only what it could have written. Called after the arguments' other
+     * checks, just before writing starts.
+     */
+    static void checkOwn(String option, OutputTarget t, Own own) {
+        if (t != null && !t.isStream() && !looksOwn(t.path(), own)) {
+            throw new CliException(option + " " + t.requested() + " exists and is not " + own.what
+                    + ": the tool replaces only what it could have written; remove it or choose another name");
+        }
+    }
+
+    /** Whether {@code p} is absent, empty, or starts as {@code own}'s files do. */
+    private static boolean looksOwn(Path p, Own own) {
+        byte[] start = new byte[64];
+        int n;
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+            n = in.readNBytes(start, 0, start.length);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true;
+        } catch (IOException e) {
+            return true; // unreadable: left to the write, which names the problem
+        }
+        if (n == 0) {
+            return true;
+        }
+        if (own == Own.NPY) {
+            return n >= 6 && (start[0] & 0xff) == 0x93 && start[1] == 'N' && start[2] == 'U' && start[3] == 'M'
+                    && start[4] == 'P' && start[5] == 'Y';
+        }
+        for (int i = 0; i < n; i++) {
+            if (!Character.isWhitespace(start[i])) {
+                return start[i] == '<';
+            }
+        }
+        return true;
     }
 
     /** Refuses an output that is the same file as an input or as another output (entries may be null). */

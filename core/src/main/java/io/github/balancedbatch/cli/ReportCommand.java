@@ -41,7 +41,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Outputs.target("--out", out);
+        OutputTarget target = Outputs.target("--out", out);
         Outputs.checkDistinct(java.util.Arrays.asList(new Outputs.Named("--labels", sampling.labels),
                 sampling.categories.input()), java.util.List.of(new Outputs.Named("--out", out)));
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -54,6 +54,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         ClassIndex index = sampling.readLabels();
         BalancedBatchSampler sampler = sampling.build(index);
+        Outputs.checkOwn("--out", target, Outputs.Own.REPORT);
         sampling.reportSeed(sampler, spec.commandLine().getErr());
         long[] drawn = ClassStats.drawnPerClass(sampler, epoch);
         Chart chart = Chart.of(index, drawn, sampler.targetShares(epoch), MAX_BARS);

@@ -115,9 +115,15 @@ final class SampleCommand implements Callable<Integer> {
                     + Integer.MAX_VALUE + ")");
         }
         checkBatchBuffers(size, index.classCount(), matrix);
+        Outputs.checkOwn("--out", outTarget, Outputs.Own.NPY);
+        Outputs.checkOwn("--labels-out", labelsTarget, Outputs.Own.NPY);
+        Outputs.checkOwn("--features-out", featuresTarget, Outputs.Own.NPY);
         checkSpace(count, size, index.classCount(), matrix == null ? 0 : matrix.bytesPerRow());
         List<NpyWriter> writers = new ArrayList<>();
-        Thread cleanup = new Thread(() -> closeAll(writers), "balanced-batch-cleanup");
+        Thread cleanup = new Thread(() -> {
+            Main.stopping();
+            closeAll(writers);
+        }, "balanced-batch-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup); // a killed run leaves no temporary file behind
         try {
             NpyWriter rows = open(writers, out, NpyType.INT32, count, size);
@@ -191,17 +197,17 @@ final class SampleCommand implements Callable<Integer> {
 
     /** One batch of features or one-hot labels must fit in one buffer. */
     private void checkBatchBuffers(int size, int classes, FeatureMatrix matrix) {
-        if (categorical && ArrayLimits.productOrMinusOne(size, classes) < 0) {
+        if (categorical && ArrayLimits.floatsOrMinusOne(size, classes) < 0) {
             throw new CliException(String.format(java.util.Locale.ROOT,
                     "--categorical: one batch of %,d one-hot rows x %,d classes is %,d floats, more than one buffer"
                             + " holds (%,d): use smaller batches or plain --labels-out",
-                    size, classes, (long) size * classes, ArrayLimits.MAX_ARRAY_LENGTH));
+                    size, classes, (long) size * classes, ArrayLimits.MAX_BUFFER_FLOATS));
         }
-        if (matrix != null && ArrayLimits.productOrMinusOne(size, matrix.width()) < 0) {
+        if (matrix != null && ArrayLimits.floatsOrMinusOne(size, matrix.width()) < 0) {
             throw new CliException(String.format(java.util.Locale.ROOT,
                     "--features %s: one batch of %,d rows x %,d floats is %,d floats, more than one buffer holds (%,d):"
                             + " use smaller batches",
-                    features, size, matrix.width(), (long) size * matrix.width(), ArrayLimits.MAX_ARRAY_LENGTH));
+                    features, size, matrix.width(), (long) size * matrix.width(), ArrayLimits.MAX_BUFFER_FLOATS));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.balancedbatch.data;
 
+import io.github.balancedbatch.util.ArrayLimits;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -16,9 +17,17 @@ public final class BatchBuffers {
     private BatchBuffers() {
     }
 
-    /** A direct, native-order, pre-touched buffer of {@code floats} floats. */
+    /**
+     * A direct, native-order, pre-touched buffer of {@code floats} floats.
+     *
+     * @throws IllegalArgumentException if {@code floats} is negative or more than one buffer holds
+     *     ({@link ArrayLimits#MAX_BUFFER_FLOATS})
+     */
     public static FloatBuffer floats(int floats) {
-        return bytes(Math.multiplyExact(floats, Float.BYTES)).asFloatBuffer();
+        if (floats < 0 || floats > ArrayLimits.MAX_BUFFER_FLOATS) {
+            throw new IllegalArgumentException(floats + " floats: one buffer holds 0 to " + ArrayLimits.MAX_BUFFER_FLOATS);
+        }
+        return bytes(floats * Float.BYTES).asFloatBuffer();
     }
 
     /**
@@ -30,9 +39,17 @@ public final class BatchBuffers {
         return pretouch(ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder()));
     }
 
-    /** A direct, native-order, pre-touched buffer of {@code ints} ints. */
+    /**
+     * A direct, native-order, pre-touched buffer of {@code ints} ints.
+     *
+     * @throws IllegalArgumentException if {@code ints} is negative or more than one buffer holds
+     *     ({@link ArrayLimits#MAX_BUFFER_FLOATS}, as for floats)
+     */
     public static IntBuffer ints(int ints) {
-        return bytes(Math.multiplyExact(ints, Integer.BYTES)).asIntBuffer();
+        if (ints < 0 || ints > ArrayLimits.MAX_BUFFER_FLOATS) {
+            throw new IllegalArgumentException(ints + " ints: one buffer holds 0 to " + ArrayLimits.MAX_BUFFER_FLOATS);
+        }
+        return bytes(ints * Integer.BYTES).asIntBuffer();
     }
 
     /**

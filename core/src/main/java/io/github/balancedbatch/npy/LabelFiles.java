@@ -26,17 +26,33 @@ public final class LabelFiles {
      * @throws NpyException if the content is not usable as labels; the message names the file and
      *     the row or line
      * @throws java.nio.file.NoSuchFileException if there is no such file
-     * @throws IOException if the file is a directory or cannot be read
+     * @throws IOException if the file is a directory, not a regular file (a pipe, a device) or
+     *     cannot be read
      */
     public static NpyLabels read(Path file) throws IOException {
-        if (Files.isDirectory(file)) {
-            throw new NpyException(file, "is a directory, not a label file");
-        }
+        checkRegular(file);
         Path name = file.getFileName();
         if (name != null && name.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy") || isNpy(file)) {
             return NpyLabels.read(file);
         }
         return NpyLabels.ofText(readText(file));
+    }
+
+    /**
+     * Refuses a directory, and anything else that exists but is not a regular file: a pipe (such as
+     * {@code /dev/stdin} or a shell's {@code <(...)}), a FIFO or a device. A label file is opened
+     * more than once (its format is told from its first bytes), which a stream cannot give: a second
+     * open would miss the bytes already read, or wait for a writer that is gone. A missing file is
+     * left to the reader, which names it.
+     */
+    static void checkRegular(Path file) throws NpyException {
+        if (Files.isDirectory(file)) {
+            throw new NpyException(file, "is a directory, not a label file");
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new NpyException(file, "is not a regular file (a pipe, a FIFO or a device): label files are read"
+                    + " more than once, so save the data to a file first");
+        }
     }
 
     /** Whether the file starts with the {@code .npy} magic string, whatever its name. */

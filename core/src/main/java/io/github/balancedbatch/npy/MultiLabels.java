@@ -102,12 +102,10 @@ public final class MultiLabels {
      * @throws NpyException if the content is not usable as multi-label data; the message names the
      *     file and where: the row and column or the line, and the offending value
      * @throws java.nio.file.NoSuchFileException if there is no such file
-     * @throws IOException if the file is a directory or cannot be read
+     * @throws IOException if the file is a directory, not a regular file (a pipe, a device) or cannot be read
      */
     public static MultiLabels read(Path file) throws IOException {
-        if (Files.isDirectory(file)) {
-            throw new NpyException(file, "is a directory, not a label file");
-        }
+        LabelFiles.checkRegular(file);
         Path name = file.getFileName();
         if (name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".npy") || LabelFiles.isNpy(file)) {
             return readNpy(file);

@@ -179,20 +179,20 @@ public final class BatchPipeline implements AutoCloseable {
          * Builds the pipeline and starts its threads.
          *
          * @throws IllegalArgumentException if one batch of features or of one-hot labels would not
-         *     fit in one buffer ({@link ArrayLimits#MAX_ARRAY_LENGTH} floats)
+         *     fit in one buffer ({@link ArrayLimits#MAX_BUFFER_FLOATS} floats)
          */
         public BatchPipeline build() {
             int size = sampler.batchSize();
-            if (oneHot && ArrayLimits.productOrMinusOne(size, sampler.classes().classCount()) < 0) {
+            if (oneHot && ArrayLimits.floatsOrMinusOne(size, sampler.classes().classCount()) < 0) {
                 throw new IllegalArgumentException("one batch of " + size + " one-hot rows of "
                         + sampler.classes().classCount() + " classes is more than one buffer holds ("
-                        + ArrayLimits.MAX_ARRAY_LENGTH + " floats)");
+                        + ArrayLimits.MAX_BUFFER_FLOATS + " floats)");
             }
             for (int i = 0; i < sources.length; i++) {
-                if (ArrayLimits.productOrMinusOne(size, sources[i].width()) < 0) {
+                if (ArrayLimits.floatsOrMinusOne(size, sources[i].width()) < 0) {
                     throw new IllegalArgumentException("one batch of " + size + " rows of feature source " + i + " ("
                             + sources[i].width() + " floats each) is more than one buffer holds ("
-                            + ArrayLimits.MAX_ARRAY_LENGTH + " floats)");
+                            + ArrayLimits.MAX_BUFFER_FLOATS + " floats)");
                 }
             }
             return new BatchPipeline(this);

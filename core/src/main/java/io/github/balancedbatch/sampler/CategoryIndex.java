@@ -38,11 +38,12 @@ public final class CategoryIndex {
      *
      * @throws IllegalArgumentException if {@code categories} does not have one value per sample, a
      *     class has samples in two categories (the message names the class, both categories and a
-     *     row of each), or the classes are multi-label data whose samples hold several labels
+     *     row of each), or the classes are multi-label data ({@link ClassIndex#multiLabel()}, even
+     *     if each sample happens to hold one label)
      */
     public static CategoryIndex of(ClassIndex classes, int[] categories) {
         java.util.Objects.requireNonNull(classes, "classes");
-        if (classes.rows().length != classes.sampleCount()) { // a row of several classes: multi-label data
+        if (classes.multiLabel()) {
             throw new IllegalArgumentException("categories cannot be combined with multi-label data (" + classes.sampleCount()
                     + " samples hold " + classes.rows().length + " labels): a category per sample does not say which"
                     + " category each of a sample's labels is in");

@@ -11,7 +11,22 @@ public final class ArrayLimits {
     /** Largest length of an array or of one buffer of elements: {@code Integer.MAX_VALUE - 8}. */
     public static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
+    /**
+     * Most floats one direct buffer of this library holds: {@link #MAX_ARRAY_LENGTH} bytes, a
+     * {@code ByteBuffer}'s limit with the same margin.
+     */
+    public static final int MAX_BUFFER_FLOATS = MAX_ARRAY_LENGTH / Float.BYTES;
+
     private ArrayLimits() {
+    }
+
+    /**
+     * {@code a * b} if that many floats fit in one buffer ({@link #MAX_BUFFER_FLOATS}), else -1;
+     * both factors must be at least 0. Never overflows.
+     */
+    public static long floatsOrMinusOne(long a, long b) {
+        long n = productOrMinusOne(a, b);
+        return n > MAX_BUFFER_FLOATS ? -1 : n;
     }
 
     /**

@@ -289,7 +289,7 @@ class MultiLabelCommandsTest {
                 + " a class's size is its label's count)%n", memberships, memberships / (double) N, most)), r.out());
         assertTrue(r.out().contains("classes     12\n"), r.out());
         assertTrue(r.out().contains("epoch       " + s.batchesPerEpoch() + " batches of 12 indices per rank (ceil("
-                + memberships + " memberships / 12 x 2))\n"), r.out());
+                + memberships + " memberships / (12 x 2)))\n"), r.out());
         int min = Integer.MAX_VALUE;
         int max = 0;
         for (int c = 0; c < C; c++) {

@@ -189,7 +189,7 @@ class OtherCommandsTest {
         Cli r = Cli.run("inspect", "--labels", p.toString(), "--classes-per-batch", "3", "--samples-per-class", "4",
                 "--seed", "1", "--mix", "--no-shuffle", "--world-size", "2", "--rank", "1");
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().contains("epoch       21 batches of 12 indices per rank (ceil(500 / 12 x 2))"), r.out());
+        assertTrue(r.out().contains("epoch       21 batches of 12 indices per rank (ceil(500 / (12 x 2)))"), r.out());
         assertTrue(r.out().contains("for 6 classes per batch over 2 ranks"), r.out());
         Cli bad = Cli.run("inspect", "--labels", p.toString(), "--rank", "2", "--world-size", "2");
         assertEquals(2, bad.status());

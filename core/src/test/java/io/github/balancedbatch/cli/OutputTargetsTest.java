@@ -134,7 +134,7 @@ class OutputTargetsTest {
     @Test
     void aSymbolicLinkIsFollowedAndStaysALink() throws IOException {
         Path target = dir.resolve("target.npy");
-        Files.writeString(target, "old");
+        Files.write(target, OLD_NPY);
         Path link = Files.createSymbolicLink(dir.resolve("link.npy"), target.getFileName());
         Path dangling = Files.createSymbolicLink(dir.resolve("dangling.npy"), Path.of("new.npy"));
         assertEquals(0, Cli.run(sample("--out", link.toString(), "--labels-out", dangling.toString())).status());
@@ -148,17 +148,51 @@ class OutputTargetsTest {
     @Test
     void anExistingTargetKeepsItsPermissions() throws IOException {
         Path out = dir.resolve("rows.npy");
-        Files.writeString(out, "old");
+        Files.write(out, OLD_NPY);
         Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rw-r-----"));
         Path svg = dir.resolve("report.svg");
-        Files.writeString(svg, "old");
+        Files.writeString(svg, "<svg>an earlier report</svg>");
         Files.setPosixFilePermissions(svg, PosixFilePermissions.fromString("rw----r--"));
         assertEquals(0, Cli.run(sample("--out", out.toString())).status());
         assertEquals(0, Cli.run("report", "--labels", labels.toString(), "--classes-per-batch", "4", "--samples-per-class",
                 "3", "--seed", "1", "--out", svg.toString()).status());
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
         assertEquals("rw----r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(svg)));
-        assertTrue(Files.size(out) > 3);
+        assertTrue(Files.size(out) > OLD_NPY.length);
+    }
+
+    /** The start of an earlier output: what an existing target must hold to be replaced. */
+    private static final byte[] OLD_NPY = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+
+    /**
+     * An existing file the tool could not have written (not a {@code .npy} file for sample, not SVG
+     * or HTML for report) is refused and left as it was; an empty one is replaced.
+     */
+    @Test
+    void anExistingFileThatIsNotTheToolsOwnKindIsNotReplaced() throws IOException {
+        Path precious = dir.resolve("precious.txt");
+        Files.writeString(precious, "precious");
+        Cli r = Cli.run(sample("--out", precious.toString()));
+        assertEquals(2, r.status());
+        assertEquals("error: --out " + precious + " exists and is not a .npy file: the tool replaces only what it could"
+                + " have written; remove it or choose another name\n", r.err());
+        Path labelsOut = dir.resolve("keep.npy");
+        Files.writeString(labelsOut, "not numpy");
+        assertEquals(2, Cli.run(sample("--out", dir.resolve("rows.npy").toString(), "--labels-out", labelsOut.toString())).status());
+        Path report = dir.resolve("notes.svg");
+        Files.writeString(report, "my notes");
+        Cli rep = Cli.run("report", "--labels", labels.toString(), "--classes-per-batch", "4", "--samples-per-class", "3",
+                "--seed", "1", "--out", report.toString());
+        assertEquals(2, rep.status());
+        assertTrue(rep.err().contains("exists and is not an SVG or HTML file"), rep.err());
+        assertEquals("precious", Files.readString(precious));
+        assertEquals("not numpy", Files.readString(labelsOut));
+        assertEquals("my notes", Files.readString(report));
+        assertFalse(Files.exists(dir.resolve("rows.npy")), "no output of a refused run");
+        Path empty = Files.createFile(dir.resolve("empty.npy"));
+        assertEquals(0, Cli.run(sample("--out", empty.toString())).status());
+        assertTrue(Files.size(empty) > 0);
+        assertEquals(List.of(), leftovers());
     }
 
     @Test

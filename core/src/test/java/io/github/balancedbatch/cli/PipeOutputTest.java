@@ -63,4 +63,37 @@ class PipeOutputTest {
         }
         assertArrayEquals(Files.readAllBytes(reference), Files.readAllBytes(piped), redirection + File.separator + err);
     }
+
+    /**
+     * Label and category files that are pipes, FIFOs or devices are refused in one line, without
+     * opening them: read twice, a pipe lost its first bytes (wrong labels, exit 0) and a FIFO waited
+     * for ever.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"cat labels.txt | $TOOL inspect --labels /dev/stdin",
+            "$TOOL inspect --labels <(cat labels.txt)",
+            "cat labels.txt | $TOOL sample --labels /dev/stdin --classes-per-batch 4 --samples-per-class 3 --out out.npy",
+            "cat labels.txt | $TOOL sample --multi-label --labels /dev/stdin --classes-per-batch 4 --samples-per-class 3 --out out.npy",
+            "$TOOL sample --labels labels.txt --categories <(cat labels.txt) --categories-per-batch 2 --classes-per-batch 4 --samples-per-class 3 --out out.npy",
+            "mkfifo fifo.txt; $TOOL inspect --labels fifo.txt"})
+    void aLabelFileThatIsAStreamIsRefused(String command) throws Exception {
+        Path bash = Path.of("/bin/bash");
+        assumeTrue(Files.isExecutable(bash) && Files.isDirectory(Path.of("/proc/self/fd")), "needs bash and /proc");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String tool = "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' " + Main.class.getName();
+        Process p = new ProcessBuilder(List.of(bash.toString(), "-c", command.replace("$TOOL", tool)
+                + "; exit ${PIPESTATUS[-1]}")).directory(dir.toFile())
+                .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile()).start();
+        boolean done = p.waitFor(60, TimeUnit.SECONDS);
+        if (!done) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        assertEquals(true, done, "the tool did not finish");
+        String err = Files.readString(dir.resolve("stderr.txt"));
+        assertEquals(2, p.exitValue(), err);
+        assertEquals(1, err.lines().count(), err);
+        assertEquals(true, err.startsWith("error: ") && err.contains("is not a regular file (a pipe, a FIFO or a device)"), err);
+        assertEquals(false, Files.exists(dir.resolve("out.npy")), "an output was written");
+    }
 }

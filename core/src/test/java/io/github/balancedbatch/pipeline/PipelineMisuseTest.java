@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.balancedbatch.data.BatchBuffers;
 import io.github.balancedbatch.data.FeatureMatrix;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.ClassIndex;
@@ -42,9 +43,17 @@ class PipelineMisuseTest {
     void aBatchTooLargeForOneBufferIsRefusedByBuild() {
         BalancedBatchSampler wide = BalancedBatchSampler.builder(ClassIndex.ofColumns(new int[] {0, 1}, 60_000))
                 .classesPerBatch(1).samplesPerClass(40_000).seed(1).build();
-        assertEquals("one batch of 40000 one-hot rows of 60000 classes is more than one buffer holds (2147483639 floats)",
+        assertEquals("one batch of 40000 one-hot rows of 60000 classes is more than one buffer holds (536870909 floats)",
                 assertThrows(IllegalArgumentException.class, () -> BatchPipeline.builder(wide).oneHot(true).build())
                         .getMessage());
+        // 600,000,000 floats: fewer than an array's limit, but more bytes than one buffer holds
+        BalancedBatchSampler bytes = BalancedBatchSampler.builder(ClassIndex.ofColumns(new int[] {0, 1}, 30_000))
+                .classesPerBatch(1).samplesPerClass(20_000).seed(1).build();
+        assertEquals("one batch of 20000 one-hot rows of 30000 classes is more than one buffer holds (536870909 floats)",
+                assertThrows(IllegalArgumentException.class, () -> BatchPipeline.builder(bytes).oneHot(true).build())
+                        .getMessage());
+        assertEquals("536870910 floats: one buffer holds 0 to 536870909",
+                assertThrows(IllegalArgumentException.class, () -> BatchBuffers.floats(536_870_910)).getMessage());
         BalancedBatchSampler two = BalancedBatchSampler.builder(ClassIndex.of(new int[] {1, 2}))
                 .classesPerBatch(1).samplesPerClass(30_000).seed(1).build();
         FeatureMatrix rows = FeatureMatrix.copyOf(new float[200_000], 2, 100_000);

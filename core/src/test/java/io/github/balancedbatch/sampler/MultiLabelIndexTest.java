@@ -110,6 +110,10 @@ class MultiLabelIndexTest {
         assertEquals("categories cannot be combined with multi-label data (8 samples hold 13 labels): a category per"
                         + " sample does not say which category each of a sample's labels is in",
                 message(() -> CategoryIndex.of(index, new int[8])));
+        ClassIndex oneEach = ClassIndex.ofMultiHot(new int[] {0, 1, 2, 3, 4}, new int[] {0, 1, 0, 1}, 2);
+        assertEquals("categories cannot be combined with multi-label data (4 samples hold 4 labels): a category per"
+                        + " sample does not say which category each of a sample's labels is in",
+                message(() -> CategoryIndex.of(oneEach, new int[4])));
     }
 
     @Test
