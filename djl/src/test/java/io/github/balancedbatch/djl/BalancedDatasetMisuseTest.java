@@ -27,24 +27,10 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Labels DJL's losses take, and the misuses that used to give wrong data without a word. */
-class BalancedDatasetMisuseTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void closeEngine() {
-        manager.close();
-    }
-
+class BalancedDatasetMisuseTest extends EngineTest {
     private static Trainer classifier(Model model, int classes) {
         model.setBlock(new SequentialBlock().add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(classes).build()));
         Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())

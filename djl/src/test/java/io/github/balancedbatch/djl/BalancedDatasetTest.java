@@ -38,31 +38,11 @@ import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class BalancedDatasetTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void closeEngine() {
-        manager.close();
-    }
-
-    @AfterEach
-    void noThreadLeftBehind() {
-        assertEquals(List.of(), List.copyOf(Fixtures.pipelineThreads()), "pipeline threads after the test");
-    }
-
+class BalancedDatasetTest extends DatasetEngineTest {
     private static float[] gathered(FeatureMatrix m, int[] rows) {
         FloatBuffer dst = BatchBuffers.floats(rows.length * m.width());
         m.gather(rows, 0, rows.length, dst);

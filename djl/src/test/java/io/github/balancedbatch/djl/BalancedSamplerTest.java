@@ -3,7 +3,6 @@ package io.github.balancedbatch.djl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
@@ -12,23 +11,9 @@ import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class BalancedSamplerTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void closeEngine() {
-        manager.close();
-    }
-
+class BalancedSamplerTest extends EngineTest {
     private static List<List<Long>> drain(Iterator<List<Long>> it) {
         List<List<Long>> out = new ArrayList<>();
         it.forEachRemaining(out::add);

@@ -6,38 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.dataset.Batch;
 import io.github.balancedbatch.data.FeatureMatrix;
 import io.github.balancedbatch.sampler.BalancedBatchSampler;
 import io.github.balancedbatch.sampler.ClassIndex;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Category-balanced batches through the DJL dataset: the category ordinals as a second label NDArray. */
-class CategoryDatasetTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void closeEngine() {
-        manager.close();
-    }
-
-    @AfterEach
-    void noThreadLeftBehind() {
-        assertEquals(List.of(), List.copyOf(Fixtures.pipelineThreads()), "pipeline threads after the test");
-    }
-
+class CategoryDatasetTest extends DatasetEngineTest {
     /** Classes -5, 7, 40 in category 30; 41, 1000 in category 10; 1000000 and 3 in category 20. */
     private static int category(int label) {
         return label == -5 || label == 7 || label == 40 ? 30 : label == 41 || label == 1000 ? 10 : 20;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
@@ -17,32 +16,12 @@ import io.github.balancedbatch.sampler.BatchCursor;
 import io.github.balancedbatch.sampler.ClassIndex;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Multi-label batches through the DJL dataset: the anchors as labels, the multi-hot rows as an option. */
-class MultiLabelDatasetTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void closeEngine() {
-        manager.close();
-    }
-
-    @AfterEach
-    void noThreadLeftBehind() {
-        assertEquals(List.of(), List.copyOf(Fixtures.pipelineThreads()), "pipeline threads after the test");
-    }
-
+class MultiLabelDatasetTest extends DatasetEngineTest {
     /**
      * The fixture's labels, and for every third sample a second label: the next value of the seven
      * in ascending order (3 -> 7, ..., 1000000 -> -5).
