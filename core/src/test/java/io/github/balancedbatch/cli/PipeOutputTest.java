@@ -46,11 +46,8 @@ class PipeOutputTest {
             "--out >(cat > piped.npy)",
             "--out /dev/fd/3 3> >(cat > piped.npy)"})
     void aPipeNamedByAPathGetsTheSameBytesAsAFile(String redirection) throws Exception {
-        Path bash = Path.of("/bin/bash");
-        assumeTrue(Files.isExecutable(bash) && Files.isDirectory(Path.of("/proc/self/fd")), "needs bash and /proc");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String command = "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
-                + Main.class.getName() + " sample --labels '" + labels + "' --classes-per-batch 4 --samples-per-class 3 --seed 5 --batches 7 "
+        Path bash = bash();
+        String command = tool() + " sample --labels '" + labels + "' --classes-per-batch 4 --samples-per-class 3 --seed 5 --batches 7 "
                 + redirection + "; status=${PIPESTATUS[0]}; wait; exit $status";
         Process p = new ProcessBuilder(List.of(bash.toString(), "-c", command)).directory(dir.toFile())
                 .redirectError(dir.resolve("stderr.txt").toFile()).start();
@@ -77,10 +74,8 @@ class PipeOutputTest {
             "$TOOL sample --labels labels.txt --categories <(cat labels.txt) --categories-per-batch 2 --classes-per-batch 4 --samples-per-class 3 --out out.npy",
             "mkfifo fifo.txt; $TOOL inspect --labels fifo.txt"})
     void aLabelFileThatIsAStreamIsRefused(String command) throws Exception {
-        Path bash = Path.of("/bin/bash");
-        assumeTrue(Files.isExecutable(bash) && Files.isDirectory(Path.of("/proc/self/fd")), "needs bash and /proc");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String tool = "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' " + Main.class.getName();
+        Path bash = bash();
+        String tool = tool();
         Process p = new ProcessBuilder(List.of(bash.toString(), "-c", command.replace("$TOOL", tool)
                 + "; exit ${PIPESTATUS[-1]}")).directory(dir.toFile())
                 .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile()).start();
@@ -95,5 +90,18 @@ class PipeOutputTest {
         assertEquals(1, err.lines().count(), err);
         assertEquals(true, err.startsWith("error: ") && err.contains("is not a regular file (a pipe, a FIFO or a device)"), err);
         assertEquals(false, Files.exists(dir.resolve("out.npy")), "an output was written");
+    }
+
+    /** bash, where the test can run pipes through it (the test is skipped elsewhere). */
+    private static Path bash() {
+        Path bash = Path.of("/bin/bash");
+        assumeTrue(Files.isExecutable(bash) && Files.isDirectory(Path.of("/proc/self/fd")), "needs bash and /proc");
+        return bash;
+    }
+
+    /** The shell words that run the tool in its own JVM, on this test's class path. */
+    private static String tool() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' " + Main.class.getName();
     }
 }
